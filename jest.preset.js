@@ -1,0 +1,45 @@
+// Shared Jest settings for every package and app: SWC transform (decorators on for Nest),
+// workspace packages resolved to their sources so tests never need a build first.
+const path = require('node:path');
+
+const root = __dirname;
+
+/**
+ * @param {string} dir the package directory
+ * @param {{ servers?: boolean }} [options] servers: this project's integration tests need the
+ *   PostgreSQL/Redis discovery of @slo-engine/testing when it runs on its own.
+ */
+module.exports = function preset(dir, options = {}) {
+  return {
+    displayName: path.relative(root, dir),
+    rootDir: dir,
+    testEnvironment: 'node',
+    testMatch: ['<rootDir>/**/*.spec.ts', '<rootDir>/**/*.int-spec.ts', '<rootDir>/**/*.e2e-spec.ts'],
+    testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+    moduleFileExtensions: ['ts', 'js', 'json'],
+    transform: {
+      '^.+\\.ts$': [
+        '@swc/jest',
+        {
+          jsc: {
+            target: 'es2022',
+            parser: { syntax: 'typescript', decorators: true },
+            transform: { legacyDecorator: true, decoratorMetadata: true },
+            keepClassNames: true,
+          },
+          module: { type: 'commonjs' },
+          sourceMaps: 'inline',
+        },
+      ],
+    },
+    moduleNameMapper: {
+      '^@slo-engine/([a-z-]+)$': `${root}/packages/$1/src/index.ts`,
+    },
+    ...(options.servers
+      ? {
+          globalSetup: `${root}/packages/testing/src/jest-global-setup.ts`,
+          globalTeardown: `${root}/packages/testing/src/jest-global-teardown.ts`,
+        }
+      : {}),
+  };
+};
