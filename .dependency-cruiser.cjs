@@ -20,9 +20,9 @@ module.exports = {
     {
       name: 'domain-does-no-io',
       comment:
-        "Domain packages do no I/O of Node's own beyond a command-line entry point (src/cli/).",
+        "Domain packages do no I/O of Node's own beyond a command-line entry point (src/cli/) and file loading kept behind its own subpath export (src/files/).",
       severity: 'error',
-      from: { path: DOMAIN, pathNot: '/src/cli/' },
+      from: { path: DOMAIN, pathNot: '/src/(cli|files)/' },
       to: {
         dependencyTypes: ['core'],
         path: '^(node:)?(fs|fs/promises|net|http|https|http2|child_process|dgram|dns|tls|cluster|worker_threads)$',
