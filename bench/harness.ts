@@ -21,7 +21,7 @@ export interface Timing {
 export function percentile(sortedAscending: readonly number[], p: number): number {
   if (sortedAscending.length === 0) return Number.NaN;
   const rank = Math.ceil((p / 100) * sortedAscending.length);
-  return sortedAscending[Math.min(sortedAscending.length - 1, Math.max(0, rank - 1))]!;
+  return sortedAscending[Math.min(sortedAscending.length - 1, Math.max(0, rank - 1))];
 }
 
 export function summarize(samplesMs: readonly number[]): Timing {
@@ -29,12 +29,12 @@ export function summarize(samplesMs: readonly number[]): Timing {
   const mean = sorted.reduce((s, x) => s + x, 0) / sorted.length;
   return {
     iterations: sorted.length,
-    minMs: round(sorted[0]!),
+    minMs: round(sorted[0]),
     meanMs: round(mean),
     p50Ms: round(percentile(sorted, 50)),
     p95Ms: round(percentile(sorted, 95)),
     p99Ms: round(percentile(sorted, 99)),
-    maxMs: round(sorted[sorted.length - 1]!),
+    maxMs: round(sorted[sorted.length - 1]),
   };
 }
 
@@ -42,7 +42,10 @@ export function summarize(samplesMs: readonly number[]): Timing {
  * Runs `fn` `warmup` times untimed, then `iterations` times timed with process.hrtime.
  * The value each call returns is kept in a sink so the JIT cannot drop the work.
  */
-export function measure(fn: () => unknown, options: { warmup?: number; iterations: number }): Timing {
+export function measure(
+  fn: () => unknown,
+  options: { warmup?: number; iterations: number },
+): Timing {
   const { warmup = 3, iterations } = options;
   let sink: unknown;
   for (let i = 0; i < warmup; i++) sink = fn();

@@ -1,1 +1,16 @@
-export {};
+export {
+  createTestDatabase,
+  createTestRedis,
+  type TestDatabase,
+  type TestRedis,
+} from './isolation';
+export {
+  LOCAL_POSTGRES_URL,
+  LOCAL_REDIS_URL,
+  resolvePostgres,
+  resolveRedis,
+  startEmbeddedPostgres,
+  type ResolvedServer,
+  type ServerSource,
+} from './servers';
+export { dockerEngineAnswers, tcpOpen } from './probe';
