@@ -14,7 +14,11 @@ module.exports = function preset(dir, options = {}) {
     displayName: path.relative(root, dir),
     rootDir: dir,
     testEnvironment: 'node',
-    testMatch: ['<rootDir>/**/*.spec.ts', '<rootDir>/**/*.int-spec.ts', '<rootDir>/**/*.e2e-spec.ts'],
+    testMatch: [
+      '<rootDir>/**/*.spec.ts',
+      '<rootDir>/**/*.int-spec.ts',
+      '<rootDir>/**/*.e2e-spec.ts',
+    ],
     testPathIgnorePatterns: ['/node_modules/', '/dist/'],
     moduleFileExtensions: ['ts', 'js', 'json'],
     transform: {
@@ -34,6 +38,8 @@ module.exports = function preset(dir, options = {}) {
     },
     moduleNameMapper: {
       '^@slo-engine/([a-z-]+)$': `${root}/packages/$1/src/index.ts`,
+      // Subpath exports (`@slo-engine/slo-schema/files`) live in `src/<subpath>/index.ts`.
+      '^@slo-engine/([a-z-]+)/([a-z-]+)$': `${root}/packages/$1/src/$2/index.ts`,
     },
     ...(options.servers
       ? {
