@@ -1,0 +1,5 @@
+export {
+  describeIdempotencyStoreContract,
+  type ContractResponse,
+  type StoreContractOptions,
+} from './store-contract';
