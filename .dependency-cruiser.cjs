@@ -37,7 +37,8 @@ module.exports = {
     },
     {
       name: 'core-is-framework-free',
-      comment: 'core declares ports; only adapters, platform and apps touch frameworks and drivers.',
+      comment:
+        'core declares ports; only adapters, platform and apps touch frameworks and drivers.',
       severity: 'error',
       from: { path: '^packages/core/src' },
       to: { path: FRAMEWORKS },
