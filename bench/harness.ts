@@ -87,17 +87,8 @@ export function report(name: string, result: Record<string, unknown>): void {
   console.log(`BENCH ${name} ${JSON.stringify(result)}`);
 }
 
-/** Small deterministic PRNG (mulberry32) so every run builds the same inputs. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded PRNG (mulberry32) so every run builds the same inputs; the one @slo-engine/drift ships. */
+export { seededRandom } from '@slo-engine/drift';
 
 export function round(x: number, digits = 4): number {
   const f = 10 ** digits;

@@ -14,7 +14,7 @@ import {
   type LatencyTiers,
   type ServiceComposite,
 } from '@slo-engine/reliability';
-import { evaluateDrift, type DriftEvaluation } from '@slo-engine/drift';
+import { evaluateDrift, seededRandom, type DriftEvaluation } from '@slo-engine/drift';
 import { parseSloYaml, stringifyOpenSlo, toOpenSlo, type SloFile } from '@slo-engine/slo-schema';
 import {
   IdempotencyService,
@@ -24,7 +24,6 @@ import {
 } from '@slo-engine/idempotency';
 import { type DemoOptions } from './args';
 import { generateFleet, type Fleet, type FleetService } from './fleet';
-import { seededRandom } from './random';
 
 const HOURS_PER_DAY = 24;
 

@@ -4,7 +4,13 @@
  * across regions (redundancy groups), and a few backend teams have built call cycles.
  * Each service has 30 days of hourly request counts with incidents, and latency samples.
  */
-import { gaussian, pick, seededRandom } from './random';
+import { normalRandom, seededRandom } from '@slo-engine/drift';
+
+function pick<T>(random: () => number, items: readonly T[]): T {
+  return items[Math.floor(random() * items.length)];
+}
+
+const gaussian = (random: () => number): number => normalRandom(random);
 
 export type ServiceKind = 'gateway' | 'backend' | 'datastore' | 'external';
 

@@ -1,5 +1,11 @@
 import { ReliabilityError } from './errors';
-import { assertFiniteNumber, assertNonEmpty, assertRatio, describeValue } from './validation';
+import {
+  assertFiniteNumber,
+  assertNonEmpty,
+  assertRatio,
+  dependencyKindOf,
+  describeValue,
+} from './validation';
 
 /** How a caller depends on a callee. Soft dependencies degrade the caller but never fail it. */
 export type DependencyKind = 'hard' | 'soft';
@@ -64,13 +70,7 @@ export function composeAvailability(
   for (let i = 0; i < dependencies.length; i++) {
     const dependency = dependencies[i];
     assertRatio(dependency.availability, `dependencies[${i}].availability`);
-    const kind = dependency.kind ?? 'hard';
-    if (kind !== 'hard' && kind !== 'soft') {
-      throw new ReliabilityError(
-        'RELIABILITY.INVALID_ARGUMENT',
-        `dependencies[${i}].kind must be "hard" or "soft", got ${describeValue(kind)}`,
-      );
-    }
+    const kind = dependencyKindOf(dependency.kind, `dependencies[${i}]`);
     const group = dependency.redundancyGroup;
     if (group !== undefined && kind === 'soft') {
       throw new ReliabilityError(

@@ -6,7 +6,7 @@ import {
   type ExternalAvailabilityOptions,
   externalAvailability,
 } from './external';
-import { describeValue } from './validation';
+import { dependencyKindOf, describeValue } from './validation';
 
 /** A service of the dependency graph and what is known about its own availability. */
 export interface ServiceAvailabilityInput {
@@ -147,13 +147,7 @@ export function buildAvailabilityModel(
         );
       }
     }
-    const kind = dependency.kind ?? 'hard';
-    if (kind !== 'hard' && kind !== 'soft') {
-      throw new ReliabilityError(
-        'RELIABILITY.INVALID_ARGUMENT',
-        `dependencies[${i}].kind must be "hard" or "soft", got ${describeValue(kind)}`,
-      );
-    }
+    const kind = dependencyKindOf(dependency.kind, `dependencies[${i}]`);
     const group = dependency.redundancyGroup;
     if (group !== undefined && (typeof group !== 'string' || group === '')) {
       throw new ReliabilityError(

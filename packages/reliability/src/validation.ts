@@ -91,3 +91,15 @@ export function randomIndex(random: () => number, n: number): number {
   }
   return Math.floor(r * n);
 }
+
+/** The dependency kind with its default (`'hard'`); throws `RELIABILITY.INVALID_ARGUMENT` otherwise. */
+export function dependencyKindOf(kind: unknown, where: string): 'hard' | 'soft' {
+  const resolved = kind ?? 'hard';
+  if (resolved !== 'hard' && resolved !== 'soft') {
+    throw new ReliabilityError(
+      'RELIABILITY.INVALID_ARGUMENT',
+      `${where}.kind must be "hard" or "soft", got ${describeValue(resolved)}`,
+    );
+  }
+  return resolved;
+}
