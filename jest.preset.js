@@ -4,6 +4,11 @@ const path = require('node:path');
 
 const root = __dirname;
 
+// ESM-only packages that CommonJS code requires. Node 20.19+ loads them natively (require(esm)),
+// Jest's runtime does not before Node 24.9, so tests compile them to CommonJS with SWC.
+const ESM_ONLY_PACKAGES = ['cookie'];
+const esmOnly = ESM_ONLY_PACKAGES.join('|');
+
 /**
  * @param {string} dir the package directory
  * @param {{ servers?: boolean }} [options] servers: this project's integration tests need the
@@ -21,7 +26,9 @@ module.exports = function preset(dir, options = {}) {
     ],
     testPathIgnorePatterns: ['/node_modules/', '/dist/'],
     moduleFileExtensions: ['ts', 'js', 'json'],
+    transformIgnorePatterns: [`/node_modules/(?!(\\.pnpm/[^/]+/node_modules/)?(${esmOnly})/)`],
     transform: {
+      '^.+\\.js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
       '^.+\\.ts$': [
         '@swc/jest',
         {

@@ -8,3 +8,80 @@ export { Clock, SystemClock } from './shared/clock.port';
 export { type Page, type PageRequest } from './shared/pagination';
 export * from './graph/graph.types';
 export * from './graph/graph.ports';
+
+// FR-1 use cases and services.
+export {
+  EDGE_ATTRIBUTE_KEYS,
+  DEFAULT_EDGE_ATTRIBUTES,
+  compareSourcePriority,
+  completeEdgeAttributes,
+  edgeAttributeConflicts,
+  mergeEdgeObservations,
+  sameEdgeAttributes,
+  sameJsonValue,
+} from './graph/edge-merge';
+export { compareIds, cyclesOf, directedGraphOf, type GraphCycle } from './graph/graph-cycles';
+export { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from './graph/input-validation';
+export {
+  SubmitIngestionUseCase,
+  estimateCompletionSeconds,
+  ESTIMATED_ROWS_PER_SECOND,
+  MAX_REPORTED_FIELD_ERRORS,
+} from './graph/submit-ingestion/submit-ingestion.use-case';
+export {
+  type SubmitIngestionInput,
+  type SubmitIngestionOutput,
+} from './graph/submit-ingestion/submit-ingestion.types';
+export {
+  ProcessIngestionUseCase,
+  DEFAULT_STALENESS_WINDOW_MS,
+  INTERNAL_FAILURE_MESSAGE,
+  MAX_REPORTED_DIVERGENCES,
+} from './graph/process-ingestion/process-ingestion.use-case';
+export {
+  type ProcessIngestionInput,
+  type ProcessIngestionOptions,
+  type ProcessIngestionOutcome,
+} from './graph/process-ingestion/process-ingestion.types';
+export { GetIngestionUseCase } from './graph/get-ingestion/get-ingestion.use-case';
+export { type GetIngestionInput } from './graph/get-ingestion/get-ingestion.types';
+export {
+  GraphSnapshot,
+  type GraphView,
+  type SnapshotCycle,
+} from './graph/graph-snapshot/graph-snapshot';
+export { GraphSnapshotCache } from './graph/graph-snapshot/graph-snapshot-cache';
+export { GetDependencySubgraphUseCase } from './graph/get-dependency-subgraph/get-dependency-subgraph.use-case';
+export {
+  DEFAULT_SUBGRAPH_DEPTH,
+  MAX_SUBGRAPH_DEPTH,
+  SUBGRAPH_DIRECTIONS,
+  type DependencySubgraph,
+  type GetDependencySubgraphInput,
+  type SubgraphCycle,
+  type SubgraphDirection,
+  type SubgraphEdge,
+  type SubgraphNode,
+} from './graph/get-dependency-subgraph/get-dependency-subgraph.types';
+export { ListServicesUseCase } from './graph/list-services/list-services.use-case';
+export { type ListServicesInput } from './graph/list-services/list-services.types';
+export { ListCycleAlertsUseCase } from './graph/list-cycle-alerts/list-cycle-alerts.use-case';
+export { type ListCycleAlertsInput } from './graph/list-cycle-alerts/list-cycle-alerts.types';
+export {
+  UpdateCycleAlertUseCase,
+  CYCLE_ALERT_TRANSITIONS,
+} from './graph/update-cycle-alert/update-cycle-alert.use-case';
+export { type UpdateCycleAlertInput } from './graph/update-cycle-alert/update-cycle-alert.types';
+
+// Test doubles and in-memory stores (unit tests, app tests, demos; not production storage).
+export {
+  InMemoryGraphStores,
+  InMemoryGraphRepository,
+  InMemoryIngestionRepository,
+  InMemoryCycleAlertRepository,
+  InMemoryUnitOfWork,
+  InlineIngestionQueue,
+  sequentialUuids,
+  type InMemoryGraphStoresOptions,
+} from './graph/testing/in-memory-graph-stores';
+export { FixedClock } from './shared/testing/fixed-clock';

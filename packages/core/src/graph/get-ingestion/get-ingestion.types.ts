@@ -1,0 +1,3 @@
+export interface GetIngestionInput {
+  readonly ingestionId: string;
+}
