@@ -1,0 +1,124 @@
+import { type IncomingMessage } from 'node:http';
+import { type INestApplication, type NestApplicationOptions, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { type FastifyInstance } from 'fastify';
+import { Logger as NestPinoLogger } from 'nestjs-pino';
+import { type Logger } from 'pino';
+import { CORRELATION_ID_HEADER, resolveCorrelationId } from '../correlation/correlation-id';
+import { ROOT_LOGGER } from '../logging/logging.module';
+import { MetricsRegistry } from '../metrics/metrics-registry';
+import { ProblemDetailsFilter } from '../problem-details/problem-details.filter';
+import { createValidationPipe } from '../problem-details/request-validation.exception';
+import { installRequestTracing } from '../tracing/request-tracing';
+
+export interface FastifyAppConfig {
+  /** Largest accepted body in bytes (`BODY_LIMIT_BYTES`); larger bodies answer 413. */
+  readonly BODY_LIMIT_BYTES: number;
+  /** Trust `X-Forwarded-*` (client ip, protocol) from the ingress in front of the app. */
+  readonly TRUST_PROXY?: boolean;
+}
+
+export interface ConfigureAppOptions {
+  /** The app's DomainError code → HTTP status table. */
+  readonly statusByCode: Readonly<Record<string, number>>;
+}
+
+export interface CreateFastifyAppOptions extends ConfigureAppOptions {
+  readonly config: FastifyAppConfig;
+  /** Generates correlation ids for requests without an acceptable `x-request-id`; UUID v4 by default. */
+  readonly generateRequestId?: () => string;
+  /** Passed to `NestFactory.create`, e.g. `{ abortOnError: false }` in tests. */
+  readonly nestOptions?: NestApplicationOptions;
+}
+
+/**
+ * The Fastify adapter every app uses: body limit from config, trust-proxy, and the correlation id
+ * as Fastify's request id (so `request.id`, pino's `req.id`, the `x-request-id` response header
+ * and problem `correlationId` are one value).
+ */
+export function createFastifyAdapter(
+  config: FastifyAppConfig,
+  generateRequestId?: () => string,
+): FastifyAdapter {
+  return new FastifyAdapter({
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    trustProxy: config.TRUST_PROXY ?? false,
+    genReqId: (raw: IncomingMessage) => {
+      const id = resolveCorrelationId(raw.headers[CORRELATION_ID_HEADER], generateRequestId);
+      // pino-http (nestjs-pino) reuses `req.id` of the raw request instead of making its own.
+      (raw as IncomingMessage & { id?: string }).id = id;
+      return id;
+    },
+  });
+}
+
+/**
+ * Creates the Nest app on Fastify and wires it with {@link configureApp}. The caller adds
+ * `setupOpenApi` if it wants docs, then `listen`s.
+ */
+export async function createFastifyApp(
+  module: Type<unknown>,
+  options: CreateFastifyAppOptions,
+): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(
+    module,
+    createFastifyAdapter(options.config, options.generateRequestId),
+    { bufferLogs: true, ...options.nestOptions },
+  );
+  configureApp(app, options);
+  return app;
+}
+
+/**
+ * Wires an app that runs on {@link createFastifyAdapter}: pino as Nest's logger (when
+ * `LoggingModule` is imported), the `x-request-id` response header, request spans and HTTP metrics
+ * (Fastify hooks, so 404s and 413s that never reach a Nest interceptor are counted and traced), the
+ * problem-details filter, the validation pipe and shutdown hooks (SIGTERM closes the app, running
+ * `onModuleDestroy`/`beforeApplicationShutdown`). Call once, before `init`/`listen`.
+ */
+export function configureApp(app: INestApplication, options: ConfigureAppOptions): void {
+  const rootLogger = optional<Logger>(app, ROOT_LOGGER);
+  const nestLogger = optional<NestPinoLogger>(app, NestPinoLogger);
+  if (nestLogger) {
+    app.useLogger(nestLogger);
+    // Nest flushes logs buffered during creation only on listen(); tests and scripts never listen.
+    app.flushLogs();
+  }
+
+  const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header(CORRELATION_ID_HEADER, request.id);
+    done();
+  });
+  installRequestTracing(fastify);
+  const metrics = optional<MetricsRegistry>(app, MetricsRegistry);
+  if (metrics?.enabled) {
+    fastify.addHook('onResponse', (request, reply, done) => {
+      metrics.observeHttpRequest(
+        request.method,
+        request.routeOptions.url,
+        reply.statusCode,
+        reply.elapsedTime / 1000,
+      );
+      done();
+    });
+  }
+
+  app.useGlobalFilters(
+    new ProblemDetailsFilter({
+      statusByCode: options.statusByCode,
+      ...(rootLogger ? { logger: rootLogger } : {}),
+    }),
+  );
+  app.useGlobalPipes(createValidationPipe());
+  app.enableShutdownHooks();
+}
+
+function optional<T>(app: INestApplication, token: Type<unknown> | symbol): T | undefined {
+  try {
+    return app.get<unknown, T>(token, { strict: false });
+  } catch {
+    return undefined;
+  }
+}
