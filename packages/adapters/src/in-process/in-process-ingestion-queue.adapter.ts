@@ -1,0 +1,59 @@
+import { IngestionQueue } from '@slo-engine/core';
+
+export interface InProcessIngestionQueueOptions {
+  /** Processes one ingestion; the queue runs one at a time, in enqueue order. */
+  readonly process: (ingestionId: string) => Promise<void>;
+  /** Receives every failure of `process` (the queue itself never rejects). */
+  readonly onError: (error: unknown, ingestionId: string) => void;
+}
+
+/**
+ * The ingestion queue of the API alone and of the embedded mode: jobs run in this process, one at
+ * a time, after `enqueue` has returned (the HTTP 202 goes out first).
+ */
+export class InProcessIngestionQueue extends IngestionQueue {
+  private readonly pending: string[] = [];
+  private running = false;
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(private readonly options: InProcessIngestionQueueOptions) {
+    super();
+  }
+
+  override enqueue(ingestionId: string): Promise<void> {
+    this.pending.push(ingestionId);
+    if (!this.running) {
+      this.running = true;
+      setImmediate(() => void this.runPending());
+    }
+    return Promise.resolve();
+  }
+
+  /** Resolves once every enqueued job (including ones enqueued meanwhile) has finished. */
+  drain(): Promise<void> {
+    if (!this.running) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private async runPending(): Promise<void> {
+    for (let id = this.pending.shift(); id !== undefined; id = this.pending.shift()) {
+      try {
+        await this.options.process(id);
+      } catch (error) {
+        this.report(error, id);
+      }
+    }
+    this.running = false;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  private report(error: unknown, ingestionId: string): void {
+    try {
+      this.options.onError(error, ingestionId);
+    } catch {
+      // An error handler that throws must not stop the queue.
+    }
+  }
+}

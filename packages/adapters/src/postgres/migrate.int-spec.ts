@@ -1,0 +1,69 @@
+import { createTestDatabase, type TestDatabase } from '@slo-engine/testing';
+import { type DataSource } from 'typeorm';
+import { createDataSource, MIGRATIONS_TABLE } from './data-source';
+import { revertAllMigrations, runMigrations } from './migrate';
+
+let database: TestDatabase;
+const dataSources: DataSource[] = [];
+
+async function connect(): Promise<DataSource> {
+  const dataSource = createDataSource({ url: database.url, poolSize: 2 });
+  dataSources.push(dataSource);
+  return dataSource.initialize();
+}
+
+async function schemaObjects(
+  dataSource: DataSource,
+): Promise<{ tables: string[]; types: string[] }> {
+  const tables = await dataSource.query<Array<{ name: string }>>(
+    `SELECT table_name AS name FROM information_schema.tables
+     WHERE table_schema = 'public' ORDER BY 1`,
+  );
+  const types = await dataSource.query<Array<{ name: string }>>(
+    `SELECT t.typname AS name FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+     WHERE n.nspname = 'public' AND t.typtype = 'e' ORDER BY 1`,
+  );
+  return { tables: tables.map((t) => t.name), types: types.map((t) => t.name) };
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase('adapters_migrate');
+});
+afterAll(async () => {
+  await Promise.all(dataSources.map((dataSource) => dataSource.destroy()));
+  await database.drop();
+});
+
+describe('runMigrations', () => {
+  it('migrates once when several apps start at the same time', async () => {
+    const [first, second, third] = await Promise.all([connect(), connect(), connect()]);
+
+    const applied = await Promise.all([first, second, third].map((ds) => runMigrations(ds)));
+
+    expect(applied.flat()).toEqual(['GraphSchema1763900000000']);
+    const recorded = await first.query<unknown[]>(`SELECT name FROM ${MIGRATIONS_TABLE}`);
+    expect(recorded).toHaveLength(1);
+    expect((await schemaObjects(first)).tables).toEqual([
+      'circular_dependency_alerts',
+      'graph_state',
+      'ingestion_jobs',
+      'service_dependencies',
+      'services',
+      MIGRATIONS_TABLE,
+    ]);
+  });
+
+  it('reverts to an empty schema and migrates again', async () => {
+    const dataSource = await connect();
+    await runMigrations(dataSource);
+
+    expect(await revertAllMigrations(dataSource)).toBe(1);
+    expect(await schemaObjects(dataSource)).toEqual({ tables: [MIGRATIONS_TABLE], types: [] });
+
+    expect(await runMigrations(dataSource)).toEqual(['GraphSchema1763900000000']);
+    const [state] = await dataSource.query<Array<{ version: string }>>(
+      'SELECT version FROM graph_state',
+    );
+    expect(state.version).toBe('0');
+  });
+});
