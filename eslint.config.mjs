@@ -47,6 +47,8 @@ export default tseslint.config(
       '**/cli/**/*.ts',
       '**/bin/**/*.ts',
       'packages/demo/**/*.ts',
+      '**/scripts/**/*.ts',
+      'apps/*/src/openapi/write-openapi.ts',
       'packages/testing/**/*.ts',
     ],
     rules: {

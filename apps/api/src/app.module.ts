@@ -1,0 +1,45 @@
+import { Module, type Type } from '@nestjs/common';
+import { DomainErrorCodes } from '@slo-engine/core';
+import { HealthModule, LoggingModule, MetricsModule, createLogger } from '@slo-engine/platform';
+import { type DataSource } from 'typeorm';
+import { type ApiConfig } from './config';
+import { GraphModule } from './graph/graph.module';
+import { DatabaseReadinessCheck } from './health/database.readiness-check';
+import { PersistenceModule } from './persistence/persistence.module';
+
+/** Domain error code → HTTP status: the one table the problem-details filter answers from. */
+export const statusByCode: Readonly<Record<string, number>> = {
+  [DomainErrorCodes.SERVICE_NOT_FOUND]: 404,
+  [DomainErrorCodes.INGESTION_NOT_FOUND]: 404,
+  [DomainErrorCodes.CYCLE_ALERT_NOT_FOUND]: 404,
+  [DomainErrorCodes.CYCLE_ALERT_TRANSITION]: 409,
+  [DomainErrorCodes.INVALID_INPUT]: 400,
+  [DomainErrorCodes.INVALID_CURSOR]: 400,
+};
+
+export interface ApiRuntime {
+  readonly config: ApiConfig;
+  readonly dataSource: DataSource;
+}
+
+/** The API's root module for one runtime (its configuration and its database). */
+export function createAppModule(runtime: ApiRuntime): Type<unknown> {
+  const { config } = runtime;
+  @Module({
+    imports: [
+      LoggingModule.forRoot({
+        logger: createLogger({ level: config.LOG_LEVEL, serviceName: config.OTEL_SERVICE_NAME }),
+        quietPaths: ['/api/v1/health', '/api/v1/health/ready', '/metrics'],
+      }),
+      MetricsModule.forRoot({ enabled: config.METRICS_ENABLED }),
+      PersistenceModule.forRoot({
+        dataSource: runtime.dataSource,
+        stalenessWindowMs: config.STALENESS_WINDOW,
+      }),
+      HealthModule.forRoot({ prefix: '/api/v1', checks: [DatabaseReadinessCheck] }),
+      GraphModule,
+    ],
+  })
+  class ApiModule {}
+  return ApiModule;
+}

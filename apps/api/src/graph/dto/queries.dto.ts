@@ -1,0 +1,109 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import {
+  CYCLE_ALERT_STATUSES,
+  DEFAULT_PAGE_LIMIT,
+  DEFAULT_SUBGRAPH_DEPTH,
+  MAX_PAGE_LIMIT,
+  MAX_SUBGRAPH_DEPTH,
+  SERVICE_CRITICALITIES,
+  SUBGRAPH_DIRECTIONS,
+  type CycleAlertStatus,
+  type ServiceCriticality,
+  type SubgraphDirection,
+} from '@slo-engine/core';
+
+/** Query strings carry text: "true"/"false" become booleans, anything else stays and fails IsBoolean. */
+const toBoolean = ({ value }: { value: unknown }): unknown =>
+  value === 'true' ? true : value === 'false' ? false : value;
+
+export class PageQueryDto {
+  @ApiPropertyOptional({ description: 'The `next_cursor` of the previous page.' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 512)
+  cursor?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_LIMIT, default: DEFAULT_PAGE_LIMIT })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAGE_LIMIT)
+  limit?: number;
+}
+
+export class ListServicesQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ example: 'payments' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 255)
+  team?: string;
+
+  @ApiPropertyOptional({ enum: SERVICE_CRITICALITIES })
+  @IsOptional()
+  @IsIn(SERVICE_CRITICALITIES)
+  criticality?: ServiceCriticality;
+
+  @ApiPropertyOptional({
+    description: 'true: only placeholders created from edges; false: only declared services.',
+  })
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  discovered?: boolean;
+}
+
+export class DependencyQueryDto {
+  @ApiPropertyOptional({ enum: SUBGRAPH_DIRECTIONS, default: 'both' })
+  @IsOptional()
+  @IsIn(SUBGRAPH_DIRECTIONS)
+  direction?: SubgraphDirection;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_SUBGRAPH_DEPTH, default: DEFAULT_SUBGRAPH_DEPTH })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_SUBGRAPH_DEPTH)
+  depth?: number;
+
+  @ApiPropertyOptional({
+    default: true,
+    description: 'false leaves external (third-party) services out.',
+  })
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  include_external?: boolean;
+}
+
+export class ListCyclesQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: CYCLE_ALERT_STATUSES })
+  @IsOptional()
+  @IsIn(CYCLE_ALERT_STATUSES)
+  status?: CycleAlertStatus;
+}
+
+export class UpdateCycleAlertDto {
+  @ApiPropertyOptional({ enum: ['acknowledged', 'resolved'] })
+  @IsIn(['acknowledged', 'resolved'])
+  status!: 'acknowledged' | 'resolved';
+
+  @ApiPropertyOptional({
+    example: 'jane.doe',
+    maxLength: 255,
+    description: 'Who acknowledged or resolved it.',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 255)
+  acknowledged_by?: string;
+
+  @ApiPropertyOptional({ example: 'Moved the callback to an async queue.', maxLength: 10_000 })
+  @IsOptional()
+  @IsString()
+  @Length(1, 10_000)
+  resolution_notes?: string;
+}

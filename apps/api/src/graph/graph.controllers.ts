@@ -1,0 +1,219 @@
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  GetDependencySubgraphUseCase,
+  GetIngestionUseCase,
+  ListCycleAlertsUseCase,
+  ListServicesUseCase,
+  SubmitIngestionUseCase,
+  UpdateCycleAlertUseCase,
+  type EdgeAttributes,
+  type ServiceMetadata,
+  type SubmitIngestionInput,
+} from '@slo-engine/core';
+import { ApiProblemResponse } from '@slo-engine/platform';
+import {
+  type DependencyEdgeDto,
+  SubmitGraphAcceptedDto,
+  SubmitGraphDto,
+} from './dto/submit-graph.dto';
+import {
+  DependencyQueryDto,
+  ListCyclesQueryDto,
+  ListServicesQueryDto,
+  UpdateCycleAlertDto,
+} from './dto/queries.dto';
+import {
+  CycleAlertDto,
+  CycleAlertPageDto,
+  DependencySubgraphDto,
+  IngestionDto,
+  ServicePageDto,
+} from './dto/responses.dto';
+import {
+  presentCycleAlert,
+  presentIngestion,
+  presentService,
+  presentSubgraph,
+} from './graph.presenters';
+
+const API = 'api/v1';
+
+/** Wire metadata keys (snake_case) → core (camelCase) for the keys core understands. */
+function toCoreMetadata(metadata: Record<string, unknown> | undefined): ServiceMetadata {
+  const { service_type, published_sla, ...rest } = metadata ?? {};
+  return {
+    ...rest,
+    ...(service_type !== undefined
+      ? { serviceType: service_type as ServiceMetadata['serviceType'] }
+      : {}),
+    ...(published_sla !== undefined ? { publishedSla: published_sla as number } : {}),
+  };
+}
+
+function toCoreAttributes(edge: DependencyEdgeDto): Partial<EdgeAttributes> {
+  const a = edge.attributes;
+  if (!a) return {};
+  const retry = a.retry_config;
+  return {
+    ...(a.communication_mode !== undefined ? { communicationMode: a.communication_mode } : {}),
+    ...(a.criticality !== undefined ? { criticality: a.criticality } : {}),
+    ...(a.protocol !== undefined ? { protocol: a.protocol } : {}),
+    ...(a.timeout_ms !== undefined ? { timeoutMs: a.timeout_ms } : {}),
+    ...(retry !== undefined
+      ? {
+          retryConfig: {
+            ...(retry.max_retries !== undefined ? { maxRetries: retry.max_retries } : {}),
+            ...(retry.backoff_strategy !== undefined
+              ? { backoffStrategy: retry.backoff_strategy }
+              : {}),
+          },
+        }
+      : {}),
+    ...(a.redundancy_group !== undefined ? { redundancyGroup: a.redundancy_group } : {}),
+  };
+}
+
+export function toSubmission(body: SubmitGraphDto): SubmitIngestionInput {
+  return {
+    source: body.source,
+    ...(body.timestamp ? { observedAt: new Date(body.timestamp) } : {}),
+    nodes: body.nodes.map((n) => ({
+      serviceId: n.service_id,
+      metadata: toCoreMetadata(n.metadata),
+    })),
+    edges: body.edges.map((e) => ({
+      source: e.source,
+      target: e.target,
+      attributes: toCoreAttributes(e),
+      ...(e.confidence_score !== undefined ? { confidenceScore: e.confidence_score } : {}),
+    })),
+  };
+}
+
+@ApiTags('dependency graph')
+@Controller(API)
+export class IngestionController {
+  constructor(
+    private readonly submitIngestion: SubmitIngestionUseCase,
+    private readonly getIngestion: GetIngestionUseCase,
+  ) {}
+
+  @Post('services/dependencies')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Submit a dependency graph (bulk upsert, processed asynchronously)',
+    description:
+      'Merges the nodes and edges with what other sources reported. Unknown edge endpoints become placeholder services. Poll `status_url` for the result: detected cycles, attribute conflicts, placeholders and divergences. Maximum body 10 MB.',
+  })
+  @ApiResponse({ status: 202, type: SubmitGraphAcceptedDto })
+  @ApiProblemResponse(400, 'A field is malformed; `errors[]` names each one. Nothing is stored.')
+  @ApiProblemResponse(413, 'The body is larger than the limit (10 MB by default).')
+  async submit(@Body() body: SubmitGraphDto): Promise<SubmitGraphAcceptedDto> {
+    const accepted = await this.submitIngestion.execute(toSubmission(body));
+    return {
+      ingestion_id: accepted.ingestionId,
+      status: accepted.status,
+      nodes_received: accepted.nodesReceived,
+      edges_received: accepted.edgesReceived,
+      estimated_completion_seconds: accepted.estimatedCompletionSeconds,
+      status_url: `/${API}/ingestions/${accepted.ingestionId}`,
+    };
+  }
+
+  @Get('ingestions/:id')
+  @ApiOperation({ summary: 'Progress and result of an ingestion' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiResponse({ status: 200, type: IngestionDto })
+  @ApiProblemResponse(404, 'No ingestion has this id.')
+  async find(@Param('id') id: string): Promise<IngestionDto> {
+    return presentIngestion(await this.getIngestion.execute({ ingestionId: id }));
+  }
+}
+
+@ApiTags('dependency graph')
+@Controller(`${API}/services`)
+export class ServicesController {
+  constructor(
+    private readonly listServices: ListServicesUseCase,
+    private readonly getSubgraph: GetDependencySubgraphUseCase,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'List services (cursor pagination, filters)' })
+  @ApiResponse({ status: 200, type: ServicePageDto })
+  @ApiProblemResponse(400, 'A filter or the cursor is malformed.')
+  async list(@Query() query: ListServicesQueryDto): Promise<ServicePageDto> {
+    const page = await this.listServices.execute({
+      ...(query.team !== undefined ? { team: query.team } : {}),
+      ...(query.criticality !== undefined ? { criticality: query.criticality } : {}),
+      ...(query.discovered !== undefined ? { discovered: query.discovered } : {}),
+      ...(query.cursor !== undefined ? { cursor: query.cursor } : {}),
+      ...(query.limit !== undefined ? { limit: query.limit } : {}),
+    });
+    return { items: page.items.map(presentService), next_cursor: page.nextCursor };
+  }
+
+  @Get(':serviceId/dependencies')
+  @ApiOperation({
+    summary: 'Dependency subgraph of a service',
+    description:
+      'Walks downstream (what the service calls), upstream (who calls it) or both, up to `depth` hops. Edges carry their merged attributes, sources and confidence; `truncated` says a larger depth would return more; services in a circular dependency carry its `cycle_id`.',
+  })
+  @ApiParam({ name: 'serviceId', example: 'checkout-service' })
+  @ApiResponse({ status: 200, type: DependencySubgraphDto })
+  @ApiProblemResponse(400, 'direction, depth (1–10) or include_external is malformed.')
+  @ApiProblemResponse(404, 'No service has this id.')
+  async dependencies(
+    @Param('serviceId') serviceId: string,
+    @Query() query: DependencyQueryDto,
+  ): Promise<DependencySubgraphDto> {
+    const subgraph = await this.getSubgraph.execute({
+      serviceId,
+      ...(query.direction !== undefined ? { direction: query.direction } : {}),
+      ...(query.depth !== undefined ? { depth: query.depth } : {}),
+      ...(query.include_external !== undefined ? { includeExternal: query.include_external } : {}),
+    });
+    return presentSubgraph(subgraph);
+  }
+}
+
+@ApiTags('dependency graph')
+@Controller(`${API}/graph/cycles`)
+export class CyclesController {
+  constructor(
+    private readonly listAlerts: ListCycleAlertsUseCase,
+    private readonly updateAlert: UpdateCycleAlertUseCase,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Circular-dependency alerts' })
+  @ApiResponse({ status: 200, type: CycleAlertPageDto })
+  async list(@Query() query: ListCyclesQueryDto): Promise<CycleAlertPageDto> {
+    const page = await this.listAlerts.execute({
+      ...(query.status !== undefined ? { status: query.status } : {}),
+      ...(query.cursor !== undefined ? { cursor: query.cursor } : {}),
+      ...(query.limit !== undefined ? { limit: query.limit } : {}),
+    });
+    return { items: page.items.map(presentCycleAlert), next_cursor: page.nextCursor };
+  }
+
+  @Patch(':id')
+  @ApiOperation({
+    summary: 'Acknowledge or resolve a circular-dependency alert',
+    description: 'open → acknowledged → resolved, or open → resolved. A resolved alert is final.',
+  })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiResponse({ status: 200, type: CycleAlertDto })
+  @ApiProblemResponse(404, 'No alert has this id.')
+  @ApiProblemResponse(409, 'The alert cannot move to that status.')
+  async update(@Param('id') id: string, @Body() body: UpdateCycleAlertDto): Promise<CycleAlertDto> {
+    const alert = await this.updateAlert.execute({
+      id,
+      status: body.status,
+      actor: body.acknowledged_by ?? null,
+      notes: body.resolution_notes ?? null,
+    });
+    return presentCycleAlert(alert);
+  }
+}

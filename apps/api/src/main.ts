@@ -1,0 +1,53 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { createDataSource, runMigrations } from '@slo-engine/adapters';
+import { startTracing } from '@slo-engine/platform';
+import { loadApiConfig } from './config';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded/embedded-database';
+import { seedDemoTopology } from './embedded/seed-demo';
+
+async function main(): Promise<void> {
+  const config = loadApiConfig();
+  const stopTracing = startTracing(config);
+  const logger = new Logger('SloEngineApi');
+
+  let embedded: EmbeddedDatabase | undefined;
+  let databaseUrl = config.DATABASE_URL;
+  if (!databaseUrl) {
+    embedded = await startEmbeddedDatabase(config.EMBEDDED_DATA_DIR);
+    databaseUrl = embedded.url;
+  }
+  const dataSource = createDataSource({ url: databaseUrl });
+  await dataSource.initialize();
+  const applied = await runMigrations(dataSource);
+
+  const { createApiApp } = await import('./create-api-app.js');
+  const app = await createApiApp({ config, dataSource });
+  app.enableShutdownHooks();
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onClose', async () => {
+      await dataSource.destroy();
+      await embedded?.stop();
+      await stopTracing();
+    });
+  await app.init();
+  if (applied.length > 0) logger.log(`applied migrations: ${applied.join(', ')}`);
+  if (embedded && config.SEED_DEMO) {
+    const seeded = await seedDemoTopology(app);
+    if (seeded > 0) logger.log(`seeded the demo topology: ${seeded} services`);
+  }
+  await app.listen({ port: config.PORT, host: '0.0.0.0' });
+  const base = `http://localhost:${config.PORT}`;
+  logger.log(
+    `SLO Engine API on ${base} (${embedded ? `embedded PostgreSQL in ${config.EMBEDDED_DATA_DIR}` : 'PostgreSQL from DATABASE_URL'}). ` +
+      `Docs: ${base}/docs, ReDoc: ${base}/redoc, try ${base}/api/v1/services/checkout-service/dependencies`,
+  );
+}
+
+main().catch((error: unknown) => {
+  // Configuration errors name every bad variable; anything else is a start-up failure.
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,118 @@
+import {
+  type DynamicModule,
+  Global,
+  Logger,
+  Module,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import {
+  Clock,
+  CycleAlertRepository,
+  GraphRepository,
+  IngestionQueue,
+  IngestionRepository,
+  ProcessIngestionUseCase,
+  SystemClock,
+  UnitOfWork,
+} from '@slo-engine/core';
+import {
+  InProcessIngestionQueue,
+  PostgresCycleAlertRepository,
+  PostgresGraphRepository,
+  PostgresIngestionRepository,
+  PostgresUnitOfWork,
+} from '@slo-engine/adapters';
+import { DataSource } from 'typeorm';
+
+export interface PersistenceOptions {
+  readonly dataSource: DataSource;
+  readonly stalenessWindowMs: number;
+}
+
+/** Drains the in-process queue on shutdown, so an accepted ingestion is not cut off mid-way. */
+class IngestionQueueShutdown implements OnApplicationShutdown {
+  constructor(private readonly queue: IngestionQueue) {}
+  async onApplicationShutdown(): Promise<void> {
+    if (this.queue instanceof InProcessIngestionQueue) await this.queue.drain();
+  }
+}
+
+/**
+ * Binds the core's ports to the PostgreSQL adapters and the in-process ingestion queue. Global, so
+ * feature modules and readiness checks inject ports without importing it.
+ */
+@Global()
+@Module({})
+export class PersistenceModule {
+  static forRoot(options: PersistenceOptions): DynamicModule {
+    const logger = new Logger('IngestionQueue');
+    return {
+      module: PersistenceModule,
+      providers: [
+        { provide: DataSource, useValue: options.dataSource },
+        { provide: Clock, useClass: SystemClock },
+        {
+          provide: GraphRepository,
+          useFactory: (ds: DataSource) => new PostgresGraphRepository(ds.manager),
+          inject: [DataSource],
+        },
+        {
+          provide: IngestionRepository,
+          useFactory: (ds: DataSource) => new PostgresIngestionRepository(ds.manager),
+          inject: [DataSource],
+        },
+        {
+          provide: CycleAlertRepository,
+          useFactory: (ds: DataSource) => new PostgresCycleAlertRepository(ds.manager),
+          inject: [DataSource],
+        },
+        {
+          provide: UnitOfWork,
+          useFactory: (ds: DataSource) => new PostgresUnitOfWork(ds),
+          inject: [DataSource],
+        },
+        {
+          provide: ProcessIngestionUseCase,
+          useFactory: (uow: UnitOfWork, ingestions: IngestionRepository, clock: Clock) =>
+            new ProcessIngestionUseCase(uow, ingestions, clock, {
+              stalenessWindowMs: options.stalenessWindowMs,
+            }),
+          inject: [UnitOfWork, IngestionRepository, Clock],
+        },
+        {
+          provide: IngestionQueue,
+          useFactory: (process: ProcessIngestionUseCase) =>
+            new InProcessIngestionQueue({
+              process: async (ingestionId) => {
+                const outcome = await process.execute({ ingestionId });
+                if (outcome.status === 'failed') {
+                  logger.error(
+                    { ingestionId, err: outcome.cause },
+                    `ingestion failed: ${outcome.error}`,
+                  );
+                }
+              },
+              onError: (error, ingestionId) =>
+                logger.error({ ingestionId, err: error }, 'ingestion processing crashed'),
+            }),
+          inject: [ProcessIngestionUseCase],
+        },
+        {
+          provide: IngestionQueueShutdown,
+          useFactory: (q: IngestionQueue) => new IngestionQueueShutdown(q),
+          inject: [IngestionQueue],
+        },
+      ],
+      exports: [
+        DataSource,
+        Clock,
+        GraphRepository,
+        IngestionRepository,
+        CycleAlertRepository,
+        UnitOfWork,
+        IngestionQueue,
+        ProcessIngestionUseCase,
+      ],
+    };
+  }
+}
