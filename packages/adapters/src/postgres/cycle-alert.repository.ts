@@ -44,18 +44,21 @@ function toCycleAlert(row: CycleAlertRow): CycleAlert {
  * `uq_cycle_alerts_unresolved_members` decides, so concurrent writers cannot duplicate).
  * Members travel as one JSON document because `unnest` would flatten an array of arrays.
  */
+/** SQL for the identity of a member set given as a sorted jsonb array of ids. */
+const MEMBERS_KEY = (jsonbMembers: string): string =>
+  `encode(sha256(convert_to(${jsonbMembers}::text, 'UTF8')), 'hex')`;
+
 const INSERT_CYCLES = `
-INSERT INTO circular_dependency_alerts (cycle_path, members, detected_at, status, updated_at)
-SELECT c.path, ARRAY(SELECT jsonb_array_elements_text(c.members)), $2, 'open', $2
+INSERT INTO circular_dependency_alerts (cycle_path, members, members_key, detected_at, status, updated_at)
+SELECT c.path, ARRAY(SELECT jsonb_array_elements_text(c.members)), ${MEMBERS_KEY('c.members')}, $2, 'open', $2
 FROM jsonb_to_recordset($1::jsonb) AS c(path jsonb, members jsonb)
-ON CONFLICT (members) WHERE status <> 'resolved' DO NOTHING
+ON CONFLICT (members_key) WHERE status <> 'resolved' DO NOTHING
 RETURNING ${COLUMNS}`;
 
 const UNRESOLVED_BY_MEMBERS = `
 SELECT ${COLUMNS} FROM circular_dependency_alerts
 WHERE status <> 'resolved'
-  AND members = ANY (SELECT ARRAY(SELECT jsonb_array_elements_text(m))
-                     FROM jsonb_array_elements($1::jsonb) AS m)`;
+  AND members_key = ANY (SELECT ${MEMBERS_KEY('m')} FROM jsonb_array_elements($1::jsonb) AS m)`;
 
 /** Circular-dependency alerts, listed newest first. */
 export class PostgresCycleAlertRepository extends CycleAlertRepository {

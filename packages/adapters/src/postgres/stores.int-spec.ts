@@ -58,11 +58,24 @@ describe('PostgresCycleAlertRepository', () => {
     await alerts.recordCycles([ABC], T0);
 
     const duplicate = db.dataSource.query(
-      `INSERT INTO circular_dependency_alerts (cycle_path, members, status)
-       VALUES ('["a","b","c","a"]', '{a,b,c}', 'acknowledged')`,
+      `INSERT INTO circular_dependency_alerts (cycle_path, members, members_key, status)
+       VALUES ('["a","b","c","a"]', '{a,b,c}',
+               encode(sha256(convert_to('["a","b","c"]'::jsonb::text, 'UTF8')), 'hex'), 'acknowledged')`,
     );
 
     await expect(duplicate).rejects.toMatchObject({ driverError: { code: '23505' } });
+  });
+
+  it('records a giant strongly connected component (thousands of members) once', async () => {
+    // The identity is a hash: a member list this long is far past PostgreSQL's btree entry limit.
+    const members = Array.from({ length: 5000 }, (_, i) => `service-${String(i).padStart(5, '0')}`);
+    const giant = { members, path: [members[0], members[1], members[0]] };
+    const first = await alerts.recordCycles([giant], T0);
+    const again = await alerts.recordCycles([giant], T0);
+    expect(first[0].created).toBe(true);
+    expect(again[0].created).toBe(false);
+    expect(again[0].alert.id).toBe(first[0].alert.id);
+    expect(again[0].alert.members).toHaveLength(5000);
   });
 
   it('opens a new alert once the previous one is resolved', async () => {

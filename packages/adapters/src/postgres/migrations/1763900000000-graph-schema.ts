@@ -67,6 +67,9 @@ export class GraphSchema1763900000000 implements MigrationInterface {
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         cycle_path jsonb NOT NULL,
         members text[] NOT NULL,
+        -- sha256 of the sorted members as JSON: the identity of a cycle. A giant strongly
+        -- connected component has thousands of members, too large for a btree entry itself.
+        members_key char(64) NOT NULL,
         detected_at timestamptz NOT NULL DEFAULT now(),
         status cycle_alert_status NOT NULL DEFAULT 'open',
         acknowledged_by varchar(255),
@@ -75,7 +78,7 @@ export class GraphSchema1763900000000 implements MigrationInterface {
       );
       -- At most one unresolved (open or acknowledged) alert per member set.
       CREATE UNIQUE INDEX uq_cycle_alerts_unresolved_members
-        ON circular_dependency_alerts (members) WHERE status <> 'resolved';
+        ON circular_dependency_alerts (members_key) WHERE status <> 'resolved';
       CREATE INDEX idx_cycle_alerts_detected ON circular_dependency_alerts (detected_at DESC, id DESC);
 
       CREATE TABLE ingestion_jobs (
