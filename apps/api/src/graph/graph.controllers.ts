@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   GetDependencySubgraphUseCase,
   GetIngestionUseCase,
@@ -13,11 +13,6 @@ import {
 } from '@slo-engine/core';
 import { ApiProblemResponse } from '@slo-engine/platform';
 import {
-  type DependencyEdgeDto,
-  SubmitGraphAcceptedDto,
-  SubmitGraphDto,
-} from './dto/submit-graph.dto';
-import {
   DependencyQueryDto,
   ListCyclesQueryDto,
   ListServicesQueryDto,
@@ -29,7 +24,10 @@ import {
   DependencySubgraphDto,
   IngestionDto,
   ServicePageDto,
+  SubmitGraphAcceptedDto,
 } from './dto/responses.dto';
+import { SubmitGraphPipe } from './submit-graph.pipe';
+import { SUBMIT_GRAPH_SCHEMA, type SubmitGraphBody } from './submit-graph.schema';
 import {
   presentCycleAlert,
   presentIngestion,
@@ -51,7 +49,7 @@ function toCoreMetadata(metadata: Record<string, unknown> | undefined): ServiceM
   };
 }
 
-function toCoreAttributes(edge: DependencyEdgeDto): Partial<EdgeAttributes> {
+function toCoreAttributes(edge: SubmitGraphBody['edges'][number]): Partial<EdgeAttributes> {
   const a = edge.attributes;
   if (!a) return {};
   const retry = a.retry_config;
@@ -74,7 +72,7 @@ function toCoreAttributes(edge: DependencyEdgeDto): Partial<EdgeAttributes> {
   };
 }
 
-export function toSubmission(body: SubmitGraphDto): SubmitIngestionInput {
+export function toSubmission(body: SubmitGraphBody): SubmitIngestionInput {
   return {
     source: body.source,
     ...(body.timestamp ? { observedAt: new Date(body.timestamp) } : {}),
@@ -106,10 +104,11 @@ export class IngestionController {
     description:
       'Merges the nodes and edges with what other sources reported. Unknown edge endpoints become placeholder services. Poll `status_url` for the result: detected cycles, attribute conflicts, placeholders and divergences. Maximum body 10 MB.',
   })
+  @ApiBody({ schema: SUBMIT_GRAPH_SCHEMA as unknown as Record<string, unknown> })
   @ApiResponse({ status: 202, type: SubmitGraphAcceptedDto })
   @ApiProblemResponse(400, 'A field is malformed; `errors[]` names each one. Nothing is stored.')
   @ApiProblemResponse(413, 'The body is larger than the limit (10 MB by default).')
-  async submit(@Body() body: SubmitGraphDto): Promise<SubmitGraphAcceptedDto> {
+  async submit(@Body(SubmitGraphPipe) body: SubmitGraphBody): Promise<SubmitGraphAcceptedDto> {
     const accepted = await this.submitIngestion.execute(toSubmission(body));
     return {
       ingestion_id: accepted.ingestionId,

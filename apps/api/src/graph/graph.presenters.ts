@@ -20,13 +20,18 @@ import {
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
-/** Metadata keys are camelCase in core and snake_case on the wire. */
+/**
+ * The metadata keys core names in camelCase, with their wire (snake_case) names. Every other key is
+ * the client's own and goes back verbatim (`costCenter` stays `costCenter`).
+ */
+const WIRE_METADATA_KEYS: ReadonlyMap<string, string> = new Map([
+  ['serviceType', 'service_type'],
+  ['publishedSla', 'published_sla'],
+]);
+
 function snakeMetadata(metadata: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(
-    Object.entries(metadata).map(([k, v]) => [
-      k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`),
-      v,
-    ]),
+    Object.entries(metadata).map(([k, v]) => [WIRE_METADATA_KEYS.get(k) ?? k, v]),
   );
 }
 

@@ -161,3 +161,16 @@ export class IngestionDto {
   @ApiProperty({ type: IngestionResultDto, nullable: true }) result!: IngestionResultDto | null;
   @ApiProperty({ nullable: true, type: String }) error!: string | null;
 }
+
+export class SubmitGraphAcceptedDto {
+  @ApiProperty({ format: 'uuid' }) ingestion_id!: string;
+  @ApiProperty({ enum: INGESTION_STATUSES, example: 'queued' }) status!: string;
+  @ApiProperty({ example: 150 }) nodes_received!: number;
+  @ApiProperty({ example: 420 }) edges_received!: number;
+  @ApiProperty({ example: 2 }) estimated_completion_seconds!: number;
+  @ApiProperty({
+    example: '/api/v1/ingestions/0b9e6c1e-…',
+    description: 'Where to poll for progress and the result.',
+  })
+  status_url!: string;
+}

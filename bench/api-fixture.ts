@@ -1,0 +1,95 @@
+/**
+ * Starts the real API (built apps/api) on an ephemeral port against a fresh PostgreSQL database
+ * from @slo-engine/testing, for the HTTP benchmarks. Requests go over real TCP.
+ */
+import { type AddressInfo } from 'node:net';
+import { createDataSource, runMigrations } from '@slo-engine/adapters';
+import { createTestDatabase } from '@slo-engine/testing';
+import { loadApiConfig } from '../apps/api/dist/config';
+import { createApiApp } from '../apps/api/dist/create-api-app';
+
+export interface RunningApi {
+  readonly baseUrl: string;
+  close(): Promise<void>;
+}
+
+export async function startApi(): Promise<RunningApi> {
+  const db = await createTestDatabase('slo_bench');
+  const dataSource = createDataSource({ url: db.url });
+  await dataSource.initialize();
+  await runMigrations(dataSource);
+  const config = loadApiConfig({
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
+    METRICS_ENABLED: 'true',
+  });
+  const app = await createApiApp({ config, dataSource });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.getHttpServer().address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${address.port}`,
+    close: async () => {
+      await app.close();
+      await dataSource.destroy();
+      await db.drop();
+    },
+  };
+}
+
+/** A fleet with hubs: edge endpoints drawn with a power law, so some services have hundreds of callers. */
+export function hubbyGraph(
+  services: number,
+  edges: number,
+  random: () => number,
+): {
+  nodes: Array<{ service_id: string; metadata: Record<string, unknown> }>;
+  edges: Array<{ source: string; target: string; attributes: Record<string, unknown> }>;
+} {
+  const id = (i: number): string => `svc-${i.toString().padStart(5, '0')}`;
+  const teams = ['payments', 'checkout', 'search', 'identity', 'catalog', 'platform'];
+  const nodes = Array.from({ length: services }, (_, i) => ({
+    service_id: id(i),
+    metadata: {
+      team: teams[i % teams.length],
+      criticality: (['critical', 'high', 'medium', 'low'] as const)[i % 4],
+      tier: 1 + (i % 3),
+    },
+  }));
+  const seen = new Set<string>();
+  const out: Array<{ source: string; target: string; attributes: Record<string, unknown> }> = [];
+  const powerLaw = (): number => Math.min(services - 1, Math.floor(services * random() ** 3));
+  while (out.length < edges) {
+    const source = Math.floor(random() * services);
+    const target = powerLaw();
+    if (source === target) continue;
+    const key = `${source}>${target}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({
+      source: id(source),
+      target: id(target),
+      attributes: {
+        communication_mode: random() < 0.8 ? 'sync' : 'async',
+        criticality: random() < 0.85 ? 'hard' : 'soft',
+        protocol: random() < 0.5 ? 'grpc' : 'http',
+        timeout_ms: 500 + Math.floor(random() * 4500),
+      },
+    });
+  }
+  return { nodes, edges: out };
+}
+
+export async function waitForIngestion(
+  baseUrl: string,
+  ingestionId: string,
+  timeoutMs = 120_000,
+): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const response = await fetch(`${baseUrl}/api/v1/ingestions/${ingestionId}`);
+    const body = (await response.json()) as Record<string, unknown>;
+    if (body.status === 'completed' || body.status === 'failed') return body;
+    if (Date.now() > deadline)
+      throw new Error(`ingestion ${ingestionId} still ${String(body.status)}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
