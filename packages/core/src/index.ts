@@ -55,6 +55,8 @@ export { GetDependencySubgraphUseCase } from './graph/get-dependency-subgraph/ge
 export {
   DEFAULT_SUBGRAPH_DEPTH,
   MAX_SUBGRAPH_DEPTH,
+  DEFAULT_SUBGRAPH_MAX_NODES,
+  MAX_SUBGRAPH_MAX_NODES,
   SUBGRAPH_DIRECTIONS,
   type DependencySubgraph,
   type GetDependencySubgraphInput,

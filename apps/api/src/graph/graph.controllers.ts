@@ -161,7 +161,10 @@ export class ServicesController {
   })
   @ApiParam({ name: 'serviceId', example: 'checkout-service' })
   @ApiResponse({ status: 200, type: DependencySubgraphDto })
-  @ApiProblemResponse(400, 'direction, depth (1–10) or include_external is malformed.')
+  @ApiProblemResponse(
+    400,
+    'direction, depth (1–10), max_nodes (1–5000) or include_external is malformed.',
+  )
   @ApiProblemResponse(404, 'No service has this id.')
   async dependencies(
     @Param('serviceId') serviceId: string,
@@ -172,6 +175,7 @@ export class ServicesController {
       ...(query.direction !== undefined ? { direction: query.direction } : {}),
       ...(query.depth !== undefined ? { depth: query.depth } : {}),
       ...(query.include_external !== undefined ? { includeExternal: query.include_external } : {}),
+      ...(query.max_nodes !== undefined ? { maxNodes: query.max_nodes } : {}),
     });
     return presentSubgraph(subgraph);
   }
@@ -188,6 +192,7 @@ export class CyclesController {
   @Get()
   @ApiOperation({ summary: 'Circular-dependency alerts' })
   @ApiResponse({ status: 200, type: CycleAlertPageDto })
+  @ApiProblemResponse(400, 'status, cursor or limit is malformed.')
   async list(@Query() query: ListCyclesQueryDto): Promise<CycleAlertPageDto> {
     const page = await this.listAlerts.execute({
       ...(query.status !== undefined ? { status: query.status } : {}),

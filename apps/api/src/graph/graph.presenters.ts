@@ -83,6 +83,8 @@ export function presentSubgraph(g: DependencySubgraph): DependencySubgraphDto {
     nodes: g.nodes.map((n) => ({ ...presentService(n), depth: n.depth, cycle_id: n.cycleId })),
     edges: g.edges.map(presentEdge),
     truncated: g.truncated,
+    truncated_by: g.truncatedBy,
+    max_nodes: g.maxNodes,
     cycles: g.cycles.map((c) => ({
       cycle_id: c.cycleId,
       members: [...c.members],

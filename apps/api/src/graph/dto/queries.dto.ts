@@ -5,8 +5,10 @@ import {
   CYCLE_ALERT_STATUSES,
   DEFAULT_PAGE_LIMIT,
   DEFAULT_SUBGRAPH_DEPTH,
+  DEFAULT_SUBGRAPH_MAX_NODES,
   MAX_PAGE_LIMIT,
   MAX_SUBGRAPH_DEPTH,
+  MAX_SUBGRAPH_MAX_NODES,
   SERVICE_CRITICALITIES,
   SUBGRAPH_DIRECTIONS,
   type CycleAlertStatus,
@@ -77,6 +79,20 @@ export class DependencyQueryDto {
   @Transform(toBoolean)
   @IsBoolean()
   include_external?: boolean;
+
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: MAX_SUBGRAPH_MAX_NODES,
+    default: DEFAULT_SUBGRAPH_MAX_NODES,
+    description:
+      'Most services returned; the nearest are kept and `truncated_by` says `max_nodes` when it cut the answer.',
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_SUBGRAPH_MAX_NODES)
+  max_nodes?: number;
 }
 
 export class ListCyclesQueryDto extends PageQueryDto {

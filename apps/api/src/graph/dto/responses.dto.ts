@@ -99,8 +99,16 @@ export class DependencySubgraphDto {
   graph_version!: number;
   @ApiProperty({ type: [SubgraphNodeDto] }) nodes!: SubgraphNodeDto[];
   @ApiProperty({ type: [SubgraphEdgeDto] }) edges!: SubgraphEdgeDto[];
-  @ApiProperty({ description: 'True when a larger depth would return more services.' })
+  @ApiProperty({ description: 'True when a larger depth or max_nodes would return more services.' })
   truncated!: boolean;
+  @ApiProperty({
+    enum: ['depth', 'max_nodes'],
+    nullable: true,
+    type: String,
+    description: 'What cut the answer short.',
+  })
+  truncated_by!: 'depth' | 'max_nodes' | null;
+  @ApiProperty({ description: 'The node limit applied.' }) max_nodes!: number;
   @ApiProperty({ type: [SubgraphCycleDto] }) cycles!: SubgraphCycleDto[];
 }
 

@@ -7,6 +7,12 @@ export type SubgraphDirection = (typeof SUBGRAPH_DIRECTIONS)[number];
 
 export const DEFAULT_SUBGRAPH_DEPTH = 3;
 export const MAX_SUBGRAPH_DEPTH = 10;
+/**
+ * Responses are bounded: in a dense fleet three hops can reach most services, and a response
+ * holding the whole graph helps no one (and costs megabytes). The nearest services are kept.
+ */
+export const DEFAULT_SUBGRAPH_MAX_NODES = 250;
+export const MAX_SUBGRAPH_MAX_NODES = 5000;
 
 export interface GetDependencySubgraphInput {
   readonly serviceId: string;
@@ -16,6 +22,8 @@ export interface GetDependencySubgraphInput {
   readonly depth?: number;
   /** Default true; false leaves external services (serviceType `external`) out of the walk. */
   readonly includeExternal?: boolean;
+  /** Most services returned, 1..5000; default 250. The nearest ones (by depth) are kept. */
+  readonly maxNodes?: number;
 }
 
 export interface SubgraphNode extends ServiceNode {
@@ -48,8 +56,11 @@ export interface DependencySubgraph {
   readonly nodes: readonly SubgraphNode[];
   /** Every effective edge between two returned nodes. */
   readonly edges: readonly SubgraphEdge[];
-  /** True when a larger depth would return more services. */
+  /** True when a larger depth or a larger maxNodes would return more services. */
   readonly truncated: boolean;
+  /** What cut the answer short: the depth limit, the node limit, or nothing. */
+  readonly truncatedBy: 'depth' | 'max_nodes' | null;
+  readonly maxNodes: number;
   /** The cycles with at least one member among the returned nodes. */
   readonly cycles: readonly SubgraphCycle[];
 }

@@ -103,6 +103,45 @@ describe('GetDependencySubgraphUseCase', () => {
     expect(externalRoot.edges).toEqual([]);
   });
 
+  it('keeps the nearest services when maxNodes cuts the answer, and says so', async () => {
+    const useCase = await useCaseFor(SHOP, SHOP_NODES);
+    const subgraph = await useCase.execute({
+      serviceId: 'web',
+      direction: 'downstream',
+      depth: 10,
+      maxNodes: 3,
+    });
+    expect(subgraph.nodes.map((node) => [node.serviceId, node.depth])).toEqual([
+      ['web', 0],
+      ['api', 1],
+      ['auth', 2],
+    ]);
+    // Only edges between returned services.
+    expect(pairs(subgraph)).toEqual(['web→api', 'api→auth']);
+    expect(subgraph).toMatchObject({ truncated: true, truncatedBy: 'max_nodes', maxNodes: 3 });
+
+    const everything = await useCase.execute({
+      serviceId: 'web',
+      direction: 'downstream',
+      depth: 10,
+    });
+    expect(everything).toMatchObject({ truncated: false, truncatedBy: null, maxNodes: 250 });
+    const shallow = await useCase.execute({ serviceId: 'web', direction: 'downstream', depth: 1 });
+    expect(shallow).toMatchObject({ truncated: true, truncatedBy: 'depth' });
+  });
+
+  it.each([0, 5001, 1.5])('rejects maxNodes %p', async (maxNodes) => {
+    const useCase = await useCaseFor(SHOP);
+    await expect(useCase.execute({ serviceId: 'web', maxNodes })).rejects.toMatchObject({
+      code: DomainErrorCodes.INVALID_INPUT,
+      details: {
+        fieldErrors: [
+          { field: 'maxNodes', message: expect.stringContaining('1 to 5000') as unknown },
+        ],
+      },
+    });
+  });
+
   it('fails with SERVICE_NOT_FOUND for an unknown service', async () => {
     const useCase = await useCaseFor(SHOP);
     await expect(useCase.execute({ serviceId: 'ghost' })).rejects.toMatchObject({

@@ -4,9 +4,11 @@ import { type GraphSnapshotCache } from '../graph-snapshot/graph-snapshot-cache'
 import { checkOneOf, throwIfInvalid } from '../input-validation';
 import {
   DEFAULT_SUBGRAPH_DEPTH,
+  DEFAULT_SUBGRAPH_MAX_NODES,
   type DependencySubgraph,
   type GetDependencySubgraphInput,
   MAX_SUBGRAPH_DEPTH,
+  MAX_SUBGRAPH_MAX_NODES,
   type SubgraphCycle,
   SUBGRAPH_DIRECTIONS,
   type SubgraphEdge,
@@ -24,12 +26,19 @@ export class GetDependencySubgraphUseCase {
     const direction = input.direction ?? 'both';
     const depth = input.depth ?? DEFAULT_SUBGRAPH_DEPTH;
     const includeExternal = input.includeExternal ?? true;
+    const maxNodes = input.maxNodes ?? DEFAULT_SUBGRAPH_MAX_NODES;
     const fieldErrors: FieldError[] = [];
     checkOneOf(direction, SUBGRAPH_DIRECTIONS, 'direction', fieldErrors);
     if (!Number.isInteger(depth) || depth < 1 || depth > MAX_SUBGRAPH_DEPTH) {
       fieldErrors.push({
         field: 'depth',
         message: `must be an integer from 1 to ${MAX_SUBGRAPH_DEPTH}, got ${String(depth)}`,
+      });
+    }
+    if (!Number.isInteger(maxNodes) || maxNodes < 1 || maxNodes > MAX_SUBGRAPH_MAX_NODES) {
+      fieldErrors.push({
+        field: 'maxNodes',
+        message: `must be an integer from 1 to ${MAX_SUBGRAPH_MAX_NODES}, got ${String(maxNodes)}`,
       });
     }
     throwIfInvalid(fieldErrors, 'The dependency query');
@@ -49,6 +58,7 @@ export class GetDependencySubgraphUseCase {
       depth,
       includeExternal,
       graphVersion: snapshot.version,
+      maxNodes,
     };
     const view = snapshot.view(includeExternal);
     if (!view.graph.hasNode(root.serviceId)) {
@@ -59,15 +69,20 @@ export class GetDependencySubgraphUseCase {
         nodes: [{ ...root, depth: 0, cycleId: cycle?.cycleId ?? null }],
         edges: [],
         truncated: false,
+        truncatedBy: null,
         cycles: [],
       };
     }
 
     const walk = traverse(view.graph, root.serviceId, { direction, maxDepth: depth });
+    // traverse lists nodes breadth-first, so the first maxNodes are the nearest ones.
+    const kept = walk.nodes.length > maxNodes ? walk.nodes.slice(0, maxNodes) : walk.nodes;
+    const truncatedBy =
+      kept.length < walk.nodes.length ? 'max_nodes' : walk.truncated ? 'depth' : null;
     const returned = new Uint8Array(view.graph.nodeCount);
     const nodes: SubgraphNode[] = [];
     const cycles = new Map<string, SubgraphCycle>();
-    for (const visited of walk.nodes) {
+    for (const visited of kept) {
       returned[visited.index] = 1;
       const service = snapshot.service(visited.id);
       if (service === undefined) continue; // every graph node is a service; kept for type safety
@@ -84,7 +99,7 @@ export class GetDependencySubgraphUseCase {
 
     const { outOffsets, outTargets, outEdgeIds } = view.graph;
     const edges: SubgraphEdge[] = [];
-    for (const visited of walk.nodes) {
+    for (const visited of kept) {
       for (let p = outOffsets[visited.index]; p < outOffsets[visited.index + 1]; p++) {
         if (returned[outTargets[p]] !== 1) continue;
         const edgeId = view.edgeIds[outEdgeIds[p]];
@@ -92,6 +107,13 @@ export class GetDependencySubgraphUseCase {
       }
     }
 
-    return { ...base, nodes, edges, truncated: walk.truncated, cycles: [...cycles.values()] };
+    return {
+      ...base,
+      nodes,
+      edges,
+      truncated: truncatedBy !== null,
+      truncatedBy,
+      cycles: [...cycles.values()],
+    };
   }
 }

@@ -102,6 +102,20 @@ describe('SubmitIngestionUseCase', () => {
     );
   });
 
+  it('counts characters, not UTF-16 units: 255 emoji are a valid id, 256 are not', async () => {
+    const { useCase } = setUp();
+    const ok = '🚀'.repeat(255);
+    await expect(
+      useCase.execute(graphSubmission('manual', { nodes: [ok], edges: [] })),
+    ).resolves.toMatchObject({
+      status: 'queued',
+    });
+    const tooLong = graphSubmission('manual', { nodes: ['🚀'.repeat(256)], edges: [] });
+    expect((await fieldErrorsOf(useCase.execute(tooLong)))?.map((error) => error.field)).toEqual([
+      'nodes[0].service_id',
+    ]);
+  });
+
   it('summarises field errors beyond the first hundred', async () => {
     const { useCase } = setUp();
     const edges = Array.from({ length: 150 }, (_, index) => [`s${index}`, `s${index}`] as const);

@@ -75,7 +75,10 @@ export class SubmitIngestionUseCase {
 function submissionErrors(input: SubmitIngestionInput): FieldError[] {
   const errors: FieldError[] = [];
   const checkId = (id: string, field: string): void => {
-    if (id.length < 1 || id.length > MAX_SERVICE_ID_LENGTH) {
+    // Characters are code points, as PostgreSQL's varchar(255) counts them; UTF-16 units overcount
+    // emoji and other astral characters, so count code points only when the quick bound fails.
+    const length = id.length <= MAX_SERVICE_ID_LENGTH ? id.length : [...id].length;
+    if (length < 1 || length > MAX_SERVICE_ID_LENGTH) {
       errors.push({ field, message: `must be 1 to ${MAX_SERVICE_ID_LENGTH} characters long` });
     }
   };
