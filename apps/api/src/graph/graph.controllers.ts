@@ -49,27 +49,24 @@ function toCoreMetadata(metadata: Record<string, unknown> | undefined): ServiceM
   };
 }
 
+/** Wire attributes → core; written as plain assignments because it runs once per edge (50,000+). */
 function toCoreAttributes(edge: SubmitGraphBody['edges'][number]): Partial<EdgeAttributes> {
   const a = edge.attributes;
-  if (!a) return {};
+  const out: { -readonly [K in keyof EdgeAttributes]?: EdgeAttributes[K] } = {};
+  if (!a) return out;
+  if (a.communication_mode !== undefined) out.communicationMode = a.communication_mode;
+  if (a.criticality !== undefined) out.criticality = a.criticality;
+  if (a.protocol !== undefined) out.protocol = a.protocol;
+  if (a.timeout_ms !== undefined) out.timeoutMs = a.timeout_ms;
+  if (a.redundancy_group !== undefined) out.redundancyGroup = a.redundancy_group;
   const retry = a.retry_config;
-  return {
-    ...(a.communication_mode !== undefined ? { communicationMode: a.communication_mode } : {}),
-    ...(a.criticality !== undefined ? { criticality: a.criticality } : {}),
-    ...(a.protocol !== undefined ? { protocol: a.protocol } : {}),
-    ...(a.timeout_ms !== undefined ? { timeoutMs: a.timeout_ms } : {}),
-    ...(retry !== undefined
-      ? {
-          retryConfig: {
-            ...(retry.max_retries !== undefined ? { maxRetries: retry.max_retries } : {}),
-            ...(retry.backoff_strategy !== undefined
-              ? { backoffStrategy: retry.backoff_strategy }
-              : {}),
-          },
-        }
-      : {}),
-    ...(a.redundancy_group !== undefined ? { redundancyGroup: a.redundancy_group } : {}),
-  };
+  if (retry !== undefined) {
+    const retryConfig: { maxRetries?: number; backoffStrategy?: string } = {};
+    if (retry.max_retries !== undefined) retryConfig.maxRetries = retry.max_retries;
+    if (retry.backoff_strategy !== undefined) retryConfig.backoffStrategy = retry.backoff_strategy;
+    out.retryConfig = retryConfig;
+  }
+  return out;
 }
 
 export function toSubmission(body: SubmitGraphBody): SubmitIngestionInput {
@@ -80,12 +77,16 @@ export function toSubmission(body: SubmitGraphBody): SubmitIngestionInput {
       serviceId: n.service_id,
       metadata: toCoreMetadata(n.metadata),
     })),
-    edges: body.edges.map((e) => ({
-      source: e.source,
-      target: e.target,
-      attributes: toCoreAttributes(e),
-      ...(e.confidence_score !== undefined ? { confidenceScore: e.confidence_score } : {}),
-    })),
+    edges: body.edges.map((e) =>
+      e.confidence_score === undefined
+        ? { source: e.source, target: e.target, attributes: toCoreAttributes(e) }
+        : {
+            source: e.source,
+            target: e.target,
+            attributes: toCoreAttributes(e),
+            confidenceScore: e.confidence_score,
+          },
+    ),
   };
 }
 

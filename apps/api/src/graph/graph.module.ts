@@ -20,11 +20,6 @@ import { CyclesController, IngestionController, ServicesController } from './gra
   controllers: [IngestionController, ServicesController, CyclesController],
   providers: [
     {
-      provide: GraphSnapshotCache,
-      useFactory: (g: GraphRepository) => new GraphSnapshotCache(g),
-      inject: [GraphRepository],
-    },
-    {
       provide: SubmitIngestionUseCase,
       useFactory: (i: IngestionRepository, q: IngestionQueue, c: Clock) =>
         new SubmitIngestionUseCase(i, q, c),

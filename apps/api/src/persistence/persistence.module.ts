@@ -9,6 +9,7 @@ import {
   Clock,
   CycleAlertRepository,
   GraphRepository,
+  GraphSnapshotCache,
   IngestionQueue,
   IngestionRepository,
   ProcessIngestionUseCase,
@@ -71,20 +72,37 @@ export class PersistenceModule {
           useFactory: (ds: DataSource) => new PostgresUnitOfWork(ds),
           inject: [DataSource],
         },
+        // One cache per process, shared by queries and ingestion processing.
+        {
+          provide: GraphSnapshotCache,
+          useFactory: (g: GraphRepository) => new GraphSnapshotCache(g),
+          inject: [GraphRepository],
+        },
         {
           provide: ProcessIngestionUseCase,
-          useFactory: (uow: UnitOfWork, ingestions: IngestionRepository, clock: Clock) =>
-            new ProcessIngestionUseCase(uow, ingestions, clock, {
-              stalenessWindowMs: options.stalenessWindowMs,
-            }),
-          inject: [UnitOfWork, IngestionRepository, Clock],
+          useFactory: (
+            uow: UnitOfWork,
+            ingestions: IngestionRepository,
+            clock: Clock,
+            snapshots: GraphSnapshotCache,
+          ) =>
+            new ProcessIngestionUseCase(
+              uow,
+              ingestions,
+              clock,
+              { stalenessWindowMs: options.stalenessWindowMs },
+              snapshots,
+            ),
+          inject: [UnitOfWork, IngestionRepository, Clock, GraphSnapshotCache],
         },
         {
           provide: IngestionQueue,
           useFactory: (process: ProcessIngestionUseCase) =>
             new InProcessIngestionQueue({
-              process: async (ingestionId) => {
-                const outcome = await process.execute({ ingestionId });
+              process: async (ingestionId, submission) => {
+                const outcome = await process.execute(
+                  submission === undefined ? { ingestionId } : { ingestionId, submission },
+                );
                 if (outcome.status === 'failed') {
                   logger.error(
                     { ingestionId, err: outcome.cause },
@@ -112,6 +130,7 @@ export class PersistenceModule {
         UnitOfWork,
         IngestionQueue,
         ProcessIngestionUseCase,
+        GraphSnapshotCache,
       ],
     };
   }

@@ -1,8 +1,8 @@
-import { IngestionQueue } from '@slo-engine/core';
+import { IngestionQueue, type GraphSubmission } from '@slo-engine/core';
 
 export interface InProcessIngestionQueueOptions {
   /** Processes one ingestion; the queue runs one at a time, in enqueue order. */
-  readonly process: (ingestionId: string) => Promise<void>;
+  readonly process: (ingestionId: string, submission?: GraphSubmission) => Promise<void>;
   /** Receives every failure of `process` (the queue itself never rejects). */
   readonly onError: (error: unknown, ingestionId: string) => void;
 }
@@ -12,7 +12,7 @@ export interface InProcessIngestionQueueOptions {
  * a time, after `enqueue` has returned (the HTTP 202 goes out first).
  */
 export class InProcessIngestionQueue extends IngestionQueue {
-  private readonly pending: string[] = [];
+  private readonly pending: Array<{ ingestionId: string; submission?: GraphSubmission }> = [];
   private running = false;
   private idleWaiters: Array<() => void> = [];
 
@@ -20,8 +20,9 @@ export class InProcessIngestionQueue extends IngestionQueue {
     super();
   }
 
-  override enqueue(ingestionId: string): Promise<void> {
-    this.pending.push(ingestionId);
+  /** Keeps `submission` in memory and hands it to `process`, sparing the read-back. */
+  override enqueue(ingestionId: string, submission?: GraphSubmission): Promise<void> {
+    this.pending.push(submission === undefined ? { ingestionId } : { ingestionId, submission });
     if (!this.running) {
       this.running = true;
       setImmediate(() => void this.runPending());
@@ -36,11 +37,11 @@ export class InProcessIngestionQueue extends IngestionQueue {
   }
 
   private async runPending(): Promise<void> {
-    for (let id = this.pending.shift(); id !== undefined; id = this.pending.shift()) {
+    for (let job = this.pending.shift(); job !== undefined; job = this.pending.shift()) {
       try {
-        await this.options.process(id);
+        await this.options.process(job.ingestionId, job.submission);
       } catch (error) {
-        this.report(error, id);
+        this.report(error, job.ingestionId);
       }
     }
     this.running = false;

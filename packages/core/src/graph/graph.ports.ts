@@ -162,5 +162,10 @@ export abstract class UnitOfWork {
  * mode, a BullMQ queue when workers are deployed.
  */
 export abstract class IngestionQueue {
-  abstract enqueue(ingestionId: string): Promise<void>;
+  /**
+   * Queues an ingestion. A queue that runs in this process may take `submission` along, so the
+   * processor need not read the stored copy back (7 MB for a 50,000-edge graph); a queue feeding
+   * other processes ignores it and they load the stored submission.
+   */
+  abstract enqueue(ingestionId: string, submission?: GraphSubmission): Promise<void>;
 }

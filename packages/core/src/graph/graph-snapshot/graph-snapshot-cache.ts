@@ -29,6 +29,20 @@ export class GraphSnapshotCache {
     return snapshot.version >= version ? snapshot : this.load();
   }
 
+  /** The cached snapshot if it is of `version`, without asking the repository. */
+  peek(version: number): GraphSnapshot | undefined {
+    return this.current?.version === version ? this.current : undefined;
+  }
+
+  /**
+   * Offers a snapshot built elsewhere (the ingestion that just committed it), so the next query
+   * needs no reload. Ignored when the cache already holds a newer version.
+   */
+  offer(snapshot: GraphSnapshot): void {
+    if (this.current === undefined || snapshot.version > this.current.version)
+      this.current = snapshot;
+  }
+
   /** Drops the cached snapshot (the next `get()` reloads). */
   invalidate(): void {
     this.current = undefined;

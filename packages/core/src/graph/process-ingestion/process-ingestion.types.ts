@@ -1,7 +1,9 @@
-import { type IngestionResult } from '../graph.types';
+import { type GraphSubmission, type IngestionResult } from '../graph.types';
 
 export interface ProcessIngestionInput {
   readonly ingestionId: string;
+  /** The submission, when the queue carried it in memory; otherwise the stored copy is loaded. */
+  readonly submission?: GraphSubmission;
 }
 
 export interface ProcessIngestionOptions {

@@ -1,6 +1,7 @@
 import { FixedClock } from '../../shared/testing/fixed-clock';
 import { type GraphSubmission } from '../graph.types';
 import { SubmitIngestionUseCase } from '../submit-ingestion/submit-ingestion.use-case';
+import { GraphSnapshotCache } from '../graph-snapshot/graph-snapshot-cache';
 import { graphSubmission } from '../testing/graph-submission.builder';
 import { InlineIngestionQueue, InMemoryGraphStores } from '../testing/in-memory-graph-stores';
 import { INTERNAL_FAILURE_MESSAGE, ProcessIngestionUseCase } from './process-ingestion.use-case';
@@ -237,5 +238,56 @@ describe('ProcessIngestionUseCase', () => {
     const second = await submit.execute(withoutTime(graphSubmission('manual', { nodes: ['x'] })));
     const outcome = await process.execute({ ingestionId: second.ingestionId });
     expect(outcome.status === 'completed' && outcome.result.edgesMarkedStale).toBe(1);
+  });
+
+  it('reuses the cached snapshot for an unchanged re-sync and primes it after a change', async () => {
+    const stores = new InMemoryGraphStores();
+    const clock = new FixedClock('2026-02-14T10:00:00.000Z');
+    const snapshots = new GraphSnapshotCache(stores.graph);
+    const submit = new SubmitIngestionUseCase(stores.ingestions, new InlineIngestionQueue(), clock);
+    const process = new ProcessIngestionUseCase(
+      stores.unitOfWork,
+      stores.ingestions,
+      clock,
+      {},
+      snapshots,
+    );
+    const graph = withoutTime(
+      graphSubmission('manual', {
+        nodes: ['a', 'b'],
+        edges: [
+          ['a', 'b'],
+          ['b', 'a'],
+        ],
+      }),
+    );
+    const ingest = async () => process.execute(await submit.execute(graph));
+    const loads = jest.spyOn(stores.graph, 'loadActiveGraph');
+
+    const first = await ingest();
+    expect(first.status).toBe('completed');
+    expect(loads).toHaveBeenCalledTimes(1);
+    // The committed graph is what queries now see, without a reload.
+    const version = await stores.graph.graphVersion();
+    expect(snapshots.peek(version)?.cycles.map((c) => c.members)).toEqual([['a', 'b']]);
+
+    const again = await ingest();
+    expect(loads).toHaveBeenCalledTimes(1);
+    expect(
+      again.status === 'completed' && again.result.cycles.map((c) => [c.members, c.newAlert]),
+    ).toEqual([[['a', 'b'], false]]);
+  });
+
+  it('uses a submission the queue carried in memory instead of reading the stored copy', async () => {
+    const { stores, submit, process } = setUp();
+    const graph = withoutTime(graphSubmission('manual', { nodes: ['a'], edges: [['a', 'b']] }));
+    const { ingestionId } = await submit.execute(graph);
+    const reads = jest.spyOn(stores.ingestions, 'loadSubmission');
+    const carried = { ...graph, observedAt: new Date('2026-02-14T10:00:00.000Z') };
+
+    const outcome = await process.execute({ ingestionId, submission: carried });
+
+    expect(outcome.status).toBe('completed');
+    expect(reads).not.toHaveBeenCalled();
   });
 });

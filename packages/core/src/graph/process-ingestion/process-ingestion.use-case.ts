@@ -1,4 +1,3 @@
-import { condense } from '@slo-engine/graph';
 import { type Clock } from '../../shared/clock.port';
 import { DomainError } from '../../shared/domain-error';
 import {
@@ -7,7 +6,8 @@ import {
   type IngestionRepository,
   type UnitOfWork,
 } from '../graph.ports';
-import { cyclesOf, directedGraphOf } from '../graph-cycles';
+import { GraphSnapshot } from '../graph-snapshot/graph-snapshot';
+import { type GraphSnapshotCache } from '../graph-snapshot/graph-snapshot-cache';
 import {
   type DetectedCycle,
   type DiscoverySource,
@@ -58,29 +58,42 @@ export class ProcessIngestionUseCase {
     private readonly ingestions: IngestionRepository,
     private readonly clock: Clock,
     options: ProcessIngestionOptions = {},
+    /**
+     * The snapshot cache the subgraph queries use, when the process has one: an unchanged re-sync
+     * reuses its graph and cycles instead of reloading the whole graph, and a change primes it.
+     */
+    private readonly snapshots?: GraphSnapshotCache,
   ) {
     this.stalenessWindowMs = options.stalenessWindowMs ?? DEFAULT_STALENESS_WINDOW_MS;
   }
 
-  async execute({ ingestionId }: ProcessIngestionInput): Promise<ProcessIngestionOutcome> {
+  async execute({
+    ingestionId,
+    submission: carried,
+  }: ProcessIngestionInput): Promise<ProcessIngestionOutcome> {
     if (!(await this.ingestions.markProcessing(ingestionId, this.clock.now()))) {
       return { status: 'skipped', ingestionId };
     }
     try {
-      const submission = await this.ingestions.loadSubmission(ingestionId);
+      const submission = carried ?? (await this.ingestions.loadSubmission(ingestionId));
       if (submission === null) {
         throw new ClientSafeError(
           'The submitted graph of this ingestion is no longer stored; submit it again.',
         );
       }
+      let snapshot: GraphSnapshot | undefined;
       const result = await this.uow.transaction(async (stores) => {
         const now = this.clock.now();
         const applied = await stores.graph.applySubmission(submission, {
           now,
           stalenessWindowMs: this.stalenessWindowMs,
         });
-        const active = await stores.graph.loadActiveGraph();
-        const cycles = cyclesOf(condense(directedGraphOf(active)));
+        // Same version as the cached snapshot means the same graph: no reload, no new Tarjan run.
+        if (!applied.changed && this.snapshots) {
+          snapshot = this.snapshots.peek(await stores.graph.graphVersion());
+        }
+        snapshot ??= new GraphSnapshot(await stores.graph.loadActiveGraph());
+        const { active, cycles } = snapshot;
         const recorded = await stores.cycleAlerts.recordCycles(
           cycles.map(({ path, members }) => ({ path, members })),
           now,
@@ -108,6 +121,8 @@ export class ProcessIngestionUseCase {
         await stores.ingestions.complete(ingestionId, ingestionResult, this.clock.now());
         return ingestionResult;
       });
+      // Only a committed graph may be served to queries.
+      if (snapshot) this.snapshots?.offer(snapshot);
       return { status: 'completed', ingestionId, result };
     } catch (cause) {
       const error =

@@ -48,7 +48,7 @@ export class SubmitIngestionUseCase {
       submission,
     });
     try {
-      await this.queue.enqueue(ingestion.id);
+      await this.queue.enqueue(ingestion.id, submission);
     } catch (error) {
       // Without this the ingestion would stay `queued` forever with nobody to process it.
       await this.ingestions.fail(

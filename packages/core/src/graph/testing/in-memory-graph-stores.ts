@@ -590,12 +590,17 @@ export class InMemoryGraphStores implements GraphStores {
 export class InlineIngestionQueue extends IngestionQueue {
   readonly enqueued: string[] = [];
 
-  constructor(private readonly process?: (ingestionId: string) => Promise<unknown>) {
+  constructor(
+    private readonly process?: (
+      ingestionId: string,
+      submission?: GraphSubmission,
+    ) => Promise<unknown>,
+  ) {
     super();
   }
 
-  async enqueue(ingestionId: string): Promise<void> {
+  async enqueue(ingestionId: string, submission?: GraphSubmission): Promise<void> {
     this.enqueued.push(ingestionId);
-    if (this.process !== undefined) await this.process(ingestionId);
+    if (this.process !== undefined) await this.process(ingestionId, submission);
   }
 }
