@@ -36,7 +36,10 @@ export class LoggingModule {
             genReqId: (req: IncomingMessage) =>
               resolveCorrelationId(req.headers[CORRELATION_ID_HEADER]),
             autoLogging: {
-              ignore: (req: IncomingMessage) => quiet.has((req.url ?? '').split('?')[0] ?? ''),
+              // Behind Fastify's middleware layer `url` is relative to the mount point;
+              // `originalUrl` is the path the client asked for.
+              ignore: (req: IncomingMessage & { originalUrl?: string }) =>
+                quiet.has((req.originalUrl ?? req.url ?? '').split('?')[0] ?? ''),
             },
             customLogLevel: (_req, res, err) =>
               err !== undefined || res.statusCode >= 500
