@@ -26,6 +26,7 @@ import {
   ServicePageDto,
   SubmitGraphAcceptedDto,
 } from './dto/responses.dto';
+import { CORE_METADATA_KEY_BY_WIRE, renameMetadataKeys } from './metadata-keys';
 import { SubmitGraphPipe } from './submit-graph.pipe';
 import { SUBMIT_GRAPH_SCHEMA, type SubmitGraphBody } from './submit-graph.schema';
 import {
@@ -37,16 +38,9 @@ import {
 
 const API = 'api/v1';
 
-/** Wire metadata keys (snake_case) → core (camelCase) for the keys core understands. */
+/** Wire metadata (snake_case) → core (camelCase); the schema already checked the values. */
 function toCoreMetadata(metadata: Record<string, unknown> | undefined): ServiceMetadata {
-  const { service_type, published_sla, ...rest } = metadata ?? {};
-  return {
-    ...rest,
-    ...(service_type !== undefined
-      ? { serviceType: service_type as ServiceMetadata['serviceType'] }
-      : {}),
-    ...(published_sla !== undefined ? { publishedSla: published_sla as number } : {}),
-  };
+  return metadata ? renameMetadataKeys(metadata, CORE_METADATA_KEY_BY_WIRE) : {};
 }
 
 /** Wire attributes → core; written as plain assignments because it runs once per edge (50,000+). */

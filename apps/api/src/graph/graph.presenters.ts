@@ -18,22 +18,9 @@ import {
   type SubgraphEdgeDto,
 } from './dto/responses.dto';
 
+import { WIRE_METADATA_KEY_BY_CORE, renameMetadataKeys } from './metadata-keys';
+
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
-
-/**
- * The metadata keys core names in camelCase, with their wire (snake_case) names. Every other key is
- * the client's own and goes back verbatim (`costCenter` stays `costCenter`).
- */
-const WIRE_METADATA_KEYS: ReadonlyMap<string, string> = new Map([
-  ['serviceType', 'service_type'],
-  ['publishedSla', 'published_sla'],
-]);
-
-function snakeMetadata(metadata: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries(metadata).map(([k, v]) => [WIRE_METADATA_KEYS.get(k) ?? k, v]),
-  );
-}
 
 export function presentService(s: ServiceNode): ServiceResponseDto {
   return {
@@ -42,7 +29,7 @@ export function presentService(s: ServiceNode): ServiceResponseDto {
     criticality: s.criticality,
     service_type: s.serviceType,
     discovered: s.discovered,
-    metadata: snakeMetadata(s.metadata),
+    metadata: renameMetadataKeys(s.metadata, WIRE_METADATA_KEY_BY_CORE),
     created_at: s.createdAt.toISOString(),
     updated_at: s.updatedAt.toISOString(),
   };

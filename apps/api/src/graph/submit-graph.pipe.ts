@@ -3,6 +3,7 @@ import Ajv, { type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
 import { type FieldError } from '@slo-engine/core';
 import { RequestValidationException } from '@slo-engine/platform';
+import { WIRE_METADATA_KEY_BY_CORE } from './metadata-keys';
 import {
   MAX_EXTRA_METADATA_KEYS,
   SUBMIT_GRAPH_SCHEMA,
@@ -78,11 +79,11 @@ function metadataErrors(body: SubmitGraphBody): FieldError[] {
     for (const key of Object.keys(node.metadata)) {
       if (KNOWN_METADATA_KEYS.has(key)) continue;
       extra += 1;
-      const snake = key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-      if (snake !== key && KNOWN_METADATA_KEYS.has(snake)) {
+      const wire = WIRE_METADATA_KEY_BY_CORE.get(key);
+      if (wire !== undefined) {
         errors.push({
           field: fieldPath(`/nodes/${index}/metadata`, key),
-          message: `is not an allowed property; write ${snake}`,
+          message: `is not an allowed property; write ${wire}`,
         });
       }
     }
