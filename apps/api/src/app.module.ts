@@ -35,6 +35,7 @@ export function createAppModule(runtime: ApiRuntime): Type<unknown> {
       PersistenceModule.forRoot({
         dataSource: runtime.dataSource,
         stalenessWindowMs: config.STALENESS_WINDOW,
+        ingestionStallTimeoutMs: config.INGESTION_STALL_TIMEOUT,
       }),
       HealthModule.forRoot({ prefix: '/api/v1', checks: [DatabaseReadinessCheck] }),
       GraphModule,

@@ -17,6 +17,8 @@ import {
   sorted,
   SUBMIT_URL,
 } from './api-fixture';
+import { loadApiConfig } from '../src/config';
+import { createApiApp } from '../src/create-api-app';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -416,5 +418,53 @@ describe('dependency graph ingestion (e2e)', () => {
       404,
       'GRAPH.INGESTION_NOT_FOUND',
     );
+  });
+
+  it('keeps the submission in memory only: nothing but counts is stored for a queued ingestion', async () => {
+    const accepted = await api.submit(SHOP);
+    await api.waitForIngestion(accepted.ingestion_id);
+    const [row] = await api.dataSource.query<Array<{ stored: boolean }>>(
+      'SELECT submission IS NOT NULL AS stored FROM ingestion_jobs WHERE id = $1',
+      [accepted.ingestion_id],
+    );
+    expect(row).toEqual({ stored: false });
+  });
+
+  it('fails, at start-up, the ingestions a dead process left unfinished', async () => {
+    const insert = (status: string, minutesAgo: number) =>
+      api.dataSource.query<Array<{ id: string }>>(
+        `INSERT INTO ingestion_jobs (source, status, nodes_received, edges_received, submitted_at)
+         VALUES ('manual', $1::ingestion_status, 3, 2, now() - make_interval(mins => $2))
+         RETURNING id`,
+        [status, minutesAgo],
+      );
+    const [lostQueued] = await insert('queued', 30);
+    const [lostProcessing] = await insert('processing', 11);
+    const [recent] = await insert('queued', 1);
+
+    // A second API on the same database, as after a restart: its start-up sweep fails the lost ones.
+    const restarted = await createApiApp(
+      {
+        config: loadApiConfig({ LOG_LEVEL: 'silent', NODE_ENV: 'test' }),
+        dataSource: api.dataSource,
+      },
+      { abortOnError: false },
+    );
+    try {
+      await restarted.init();
+      const statusOf = async (id: string) =>
+        (
+          await restarted.inject({ method: 'GET', url: `${API}/ingestions/${id}` })
+        ).json<IngestionBody>();
+      for (const { id } of [lostQueued, lostProcessing]) {
+        const ingestion = await statusOf(id);
+        expect(ingestion.status).toBe('failed');
+        expect(ingestion.error).toMatch(/did not finish within 10 minute\(s\).*Submit it again/);
+      }
+      expect((await statusOf(recent.id)).status).toBe('queued');
+    } finally {
+      await restarted.close();
+      await api.dataSource.query('DELETE FROM ingestion_jobs WHERE id = $1', [recent.id]);
+    }
   });
 });

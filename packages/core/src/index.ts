@@ -43,6 +43,11 @@ export {
   type ProcessIngestionOptions,
   type ProcessIngestionOutcome,
 } from './graph/process-ingestion/process-ingestion.types';
+export {
+  FailStalledIngestionsUseCase,
+  DEFAULT_INGESTION_STALL_TIMEOUT_MS,
+  type FailStalledIngestionsOutput,
+} from './graph/fail-stalled-ingestions/fail-stalled-ingestions.use-case';
 export { GetIngestionUseCase } from './graph/get-ingestion/get-ingestion.use-case';
 export { type GetIngestionInput } from './graph/get-ingestion/get-ingestion.types';
 export {

@@ -8,6 +8,7 @@ import {
 import {
   Clock,
   CycleAlertRepository,
+  FailStalledIngestionsUseCase,
   GraphRepository,
   GraphSnapshotCache,
   IngestionQueue,
@@ -24,10 +25,18 @@ import {
   PostgresUnitOfWork,
 } from '@slo-engine/adapters';
 import { DataSource } from 'typeorm';
+import { StalledIngestionSweeper } from './stalled-ingestion-sweeper';
 
 export interface PersistenceOptions {
   readonly dataSource: DataSource;
   readonly stalenessWindowMs: number;
+  /** An ingestion unfinished this long after submission is failed as lost. */
+  readonly ingestionStallTimeoutMs: number;
+}
+
+/** How often the stalled-ingestion sweep runs: a tenth of the timeout, at most once a minute. */
+function sweepIntervalMs(timeoutMs: number): number {
+  return Math.max(60_000, Math.round(timeoutMs / 10));
 }
 
 /** Drains the in-process queue on shutdown, so an accepted ingestion is not cut off mid-way. */
@@ -114,6 +123,17 @@ export class PersistenceModule {
                 logger.error({ ingestionId, err: error }, 'ingestion processing crashed'),
             }),
           inject: [ProcessIngestionUseCase],
+        },
+        {
+          provide: StalledIngestionSweeper,
+          useFactory: (ingestions: IngestionRepository, clock: Clock) =>
+            new StalledIngestionSweeper(
+              new FailStalledIngestionsUseCase(ingestions, clock, {
+                timeoutMs: options.ingestionStallTimeoutMs,
+              }),
+              sweepIntervalMs(options.ingestionStallTimeoutMs),
+            ),
+          inject: [IngestionRepository, Clock],
         },
         {
           provide: IngestionQueueShutdown,

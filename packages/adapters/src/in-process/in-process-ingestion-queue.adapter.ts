@@ -9,9 +9,13 @@ export interface InProcessIngestionQueueOptions {
 
 /**
  * The ingestion queue of the API alone and of the embedded mode: jobs run in this process, one at
- * a time, after `enqueue` has returned (the HTTP 202 goes out first).
+ * a time, after `enqueue` has returned (the HTTP 202 goes out first). The submissions live only in
+ * memory: if the process dies, its unfinished ingestions are failed later by the stalled-ingestion
+ * sweep (`FailStalledIngestionsUseCase`) and their clients submit again.
  */
 export class InProcessIngestionQueue extends IngestionQueue {
+  /** The submission stays in memory until processed; it is never stored. */
+  readonly deliversSubmission = true;
   private readonly pending: Array<{ ingestionId: string; submission?: GraphSubmission }> = [];
   private running = false;
   private idleWaiters: Array<() => void> = [];

@@ -14,6 +14,7 @@ import {
   type ServiceFilter,
   type ServiceNode,
 } from '@slo-engine/core';
+import { createHash } from 'node:crypto';
 import { type EntityManager } from 'typeorm';
 import {
   type EdgeAttributeRow,
@@ -32,6 +33,12 @@ export interface PostgresGraphRepositoryOptions {
    * is measured in days, so an observation time up to this much behind is harmless.
    */
   readonly observationResolutionMs?: number;
+  /**
+   * Recognise a re-sync whose content equals the source's last applied submission while the graph
+   * is unchanged since, and skip the row-by-row comparison (default true). The outcome is the
+   * same either way; false exists to test exactly that.
+   */
+  readonly shortcutUnchangedResyncs?: boolean;
 }
 
 const HOUR_MS = 3_600_000;
@@ -136,6 +143,33 @@ SELECT count(*) FILTER (WHERE is_new)::int AS created,
        (SELECT count(*)::int FROM written) AS written
 FROM compared`;
 
+/**
+ * True when this source's last applied submission had the same content, nothing in the graph has
+ * changed since (same version), no edge of the source is stale, and none is due an observation
+ * refresh: applying the submission again would then write nothing.
+ */
+const UNCHANGED_RESYNC = `
+SELECT EXISTS (
+  SELECT 1 FROM graph_source_digests
+  WHERE discovery_source = $1::discovery_source AND content_digest = $2 AND graph_version = $3
+    AND oldest_observation_at >= $4
+) AS unchanged`;
+
+/** Remembers what the shortcut above needs, after a full apply (and any version bump). */
+const RECORD_DIGEST = `
+INSERT INTO graph_source_digests AS g
+  (discovery_source, content_digest, graph_version, oldest_observation_at, updated_at)
+SELECT $1::discovery_source, $2, (SELECT version FROM graph_state),
+       CASE WHEN bool_or(d.is_stale) THEN NULL
+            ELSE COALESCE(min(d.last_observed_at), 'infinity') END,
+       $3
+FROM service_dependencies d
+WHERE d.discovery_source = $1::discovery_source
+ON CONFLICT (discovery_source) DO UPDATE SET
+  content_digest = EXCLUDED.content_digest, graph_version = EXCLUDED.graph_version,
+  oldest_observation_at = EXCLUDED.oldest_observation_at, updated_at = EXCLUDED.updated_at
+RETURNING 1`;
+
 const MARK_STALE = `
 WITH marked AS (
   UPDATE service_dependencies SET is_stale = true, updated_at = $2
@@ -205,6 +239,7 @@ type SubmittedEdge = GraphSubmission['edges'][number];
  */
 export class PostgresGraphRepository extends GraphRepository {
   private readonly observationResolutionMs: number;
+  private readonly shortcutUnchangedResyncs: boolean;
 
   constructor(
     private readonly manager: EntityManager,
@@ -212,6 +247,7 @@ export class PostgresGraphRepository extends GraphRepository {
   ) {
     super();
     this.observationResolutionMs = options.observationResolutionMs ?? HOUR_MS;
+    this.shortcutUnchangedResyncs = options.shortcutUnchangedResyncs ?? true;
   }
 
   override async applySubmission(
@@ -221,12 +257,27 @@ export class PostgresGraphRepository extends GraphRepository {
     return inTransaction(this.manager, async (manager) => {
       // One ingestion at a time: the row lock serialises writers (no upsert deadlocks, exact
       // counts) and is released at commit. Readers never wait for it.
-      await rows(manager, 'SELECT version FROM graph_state FOR UPDATE');
+      const [{ version }] = await rows<{ version: string }>(
+        manager,
+        'SELECT version FROM graph_state FOR UPDATE',
+      );
+      const nodes = lastNodePerId(submission.nodes);
+      const edges = lastEdgePerPair(submission.edges);
+      const digest = this.shortcutUnchangedResyncs
+        ? contentDigest(submission.source, nodes, edges)
+        : null;
+      if (digest !== null) {
+        const [{ unchanged }] = await rows<{ unchanged: boolean }>(manager, UNCHANGED_RESYNC, [
+          submission.source,
+          digest,
+          version,
+          new Date(submission.observedAt.getTime() - this.observationResolutionMs),
+        ]);
+        if (unchanged) return applyUnchanged(manager, submission.source, edges, options);
+      }
       // Hash joins over 50,000 submitted edges stay in memory instead of spilling to disk.
       await rows(manager, `SELECT set_config('work_mem', $1, true)`, [WORK_MEM]);
 
-      const nodes = lastNodePerId(submission.nodes);
-      const edges = lastEdgePerPair(submission.edges);
       const nodeIds = new Set(nodes.map((node) => node.serviceId));
       const unknownEndpoints = new Set<string>();
       for (const { source, target } of edges) {
@@ -262,23 +313,16 @@ export class PostgresGraphRepository extends GraphRepository {
           ? { created: 0, updated: 0, unchanged: 0, written: 0 }
           : await this.upsertEdges(manager, submission, edges, options);
 
-      const [{ count: edgesMarkedStale }] = await rows<{ count: number }>(manager, MARK_STALE, [
-        new Date(options.now.getTime() - options.stalenessWindowMs),
-        options.now,
-      ]);
+      const edgesMarkedStale = await markStale(manager, options);
 
       const conflicts =
         edges.length === 0 ? [] : await findConflicts(manager, submission.source, edges);
 
       const changed =
         nodeWrites.length + placeholdersCreated.length + edgeCounts.written + edgesMarkedStale > 0;
-      if (changed) {
-        await rows(
-          manager,
-          `WITH bumped AS (UPDATE graph_state SET version = version + 1, updated_at = $1 RETURNING 1)
-           SELECT 1 FROM bumped`,
-          [options.now],
-        );
+      if (changed) await bumpVersion(manager, options.now);
+      if (digest !== null) {
+        await rows(manager, RECORD_DIGEST, [submission.source, digest, options.now]);
       }
       return {
         servicesCreated,
@@ -464,6 +508,64 @@ function mergeObservations(
 }
 
 type SubmittedNode = GraphSubmission['nodes'][number];
+
+/**
+ * sha256 of what a submission asks for (source, nodes, edges; not the observation time). Equal
+ * content serialised in another key order yields another digest, which only costs the shortcut.
+ */
+function contentDigest(
+  source: DiscoverySource,
+  nodes: readonly SubmittedNode[],
+  edges: readonly SubmittedEdge[],
+): string {
+  return createHash('sha256')
+    .update(JSON.stringify(source))
+    .update(JSON.stringify(nodes))
+    .update(JSON.stringify(edges))
+    .digest('hex');
+}
+
+/**
+ * The outcome of a re-sync known to match the stored graph: every edge unchanged, nothing written
+ * but the staleness sweep (time moves on), conflicts read as usual.
+ */
+async function applyUnchanged(
+  manager: EntityManager,
+  source: DiscoverySource,
+  edges: readonly SubmittedEdge[],
+  options: ApplySubmissionOptions,
+): Promise<ApplySubmissionResult> {
+  const edgesMarkedStale = await markStale(manager, options);
+  if (edgesMarkedStale > 0) await bumpVersion(manager, options.now);
+  return {
+    servicesCreated: 0,
+    servicesUpdated: 0,
+    placeholdersCreated: [],
+    edgesCreated: 0,
+    edgesUpdated: 0,
+    edgesUnchanged: edges.length,
+    edgesMarkedStale,
+    conflicts: edges.length === 0 ? [] : await findConflicts(manager, source, edges),
+    changed: edgesMarkedStale > 0,
+  };
+}
+
+async function markStale(manager: EntityManager, options: ApplySubmissionOptions): Promise<number> {
+  const [{ count }] = await rows<{ count: number }>(manager, MARK_STALE, [
+    new Date(options.now.getTime() - options.stalenessWindowMs),
+    options.now,
+  ]);
+  return count;
+}
+
+async function bumpVersion(manager: EntityManager, now: Date): Promise<void> {
+  await rows(
+    manager,
+    `WITH bumped AS (UPDATE graph_state SET version = version + 1, updated_at = $1 RETURNING 1)
+     SELECT 1 FROM bumped`,
+    [now],
+  );
+}
 
 // A row may be upserted only once per statement, so a submission naming a node or an edge twice
 // keeps its last mention. Both return the input itself when nothing repeats (the usual case).

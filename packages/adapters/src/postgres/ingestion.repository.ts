@@ -44,17 +44,20 @@ function toIngestion(row: IngestionRow): Ingestion {
   };
 }
 
-/** Ingestion jobs in `ingestion_jobs`; the submission is kept (as json) until processed. */
+/**
+ * Ingestion jobs in `ingestion_jobs`; a submission given to `create` is kept (as json) until
+ * processed.
+ */
 export class PostgresIngestionRepository extends IngestionRepository {
   constructor(private readonly manager: EntityManager) {
     super();
   }
 
   override async create(ingestion: NewIngestion): Promise<Ingestion> {
-    const stored: StoredSubmission = {
-      ...ingestion.submission,
-      observedAt: ingestion.submission.observedAt.toISOString(),
-    };
+    const submission = ingestion.submission;
+    const stored: StoredSubmission | null = submission
+      ? { ...submission, observedAt: submission.observedAt.toISOString() }
+      : null;
     const [row] = await rows<IngestionRow>(
       this.manager,
       `INSERT INTO ingestion_jobs (source, nodes_received, edges_received, submitted_at, submission)
@@ -65,7 +68,7 @@ export class PostgresIngestionRepository extends IngestionRepository {
         ingestion.nodesReceived,
         ingestion.edgesReceived,
         ingestion.submittedAt,
-        JSON.stringify(stored),
+        stored === null ? null : JSON.stringify(stored),
       ],
     );
     return toIngestion(row);
@@ -113,6 +116,23 @@ export class PostgresIngestionRepository extends IngestionRepository {
 
   override async fail(id: string, error: string, at: Date): Promise<void> {
     await this.finish(id, 'failed', at, null, error);
+  }
+
+  override async failStalled(submittedBefore: Date, error: string, at: Date): Promise<string[]> {
+    // Uses the partial index on unfinished ingestions.
+    const failed = await rows<{ id: string }>(
+      this.manager,
+      `WITH failed AS (
+         UPDATE ingestion_jobs
+         SET status = 'failed', completed_at = $3, error = $2, submission = NULL,
+             started_at = COALESCE(started_at, $3)
+         WHERE status IN ('queued', 'processing') AND submitted_at < $1
+         RETURNING id
+       )
+       SELECT id FROM failed ORDER BY id`,
+      [submittedBefore, error, at],
+    );
+    return failed.map((row) => row.id);
   }
 
   private async finish(

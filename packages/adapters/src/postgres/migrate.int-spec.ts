@@ -34,17 +34,20 @@ afterAll(async () => {
   await database.drop();
 });
 
+const ALL_MIGRATIONS = ['GraphSchema1763900000000', 'SourceDigests1764000000000'];
+
 describe('runMigrations', () => {
   it('migrates once when several apps start at the same time', async () => {
     const [first, second, third] = await Promise.all([connect(), connect(), connect()]);
 
     const applied = await Promise.all([first, second, third].map((ds) => runMigrations(ds)));
 
-    expect(applied.flat()).toEqual(['GraphSchema1763900000000']);
+    expect(applied.flat()).toEqual(ALL_MIGRATIONS);
     const recorded = await first.query<unknown[]>(`SELECT name FROM ${MIGRATIONS_TABLE}`);
-    expect(recorded).toHaveLength(1);
+    expect(recorded).toHaveLength(ALL_MIGRATIONS.length);
     expect((await schemaObjects(first)).tables).toEqual([
       'circular_dependency_alerts',
+      'graph_source_digests',
       'graph_state',
       'ingestion_jobs',
       'service_dependencies',
@@ -57,10 +60,10 @@ describe('runMigrations', () => {
     const dataSource = await connect();
     await runMigrations(dataSource);
 
-    expect(await revertAllMigrations(dataSource)).toBe(1);
+    expect(await revertAllMigrations(dataSource)).toBe(ALL_MIGRATIONS.length);
     expect(await schemaObjects(dataSource)).toEqual({ tables: [MIGRATIONS_TABLE], types: [] });
 
-    expect(await runMigrations(dataSource)).toEqual(['GraphSchema1763900000000']);
+    expect(await runMigrations(dataSource)).toEqual(ALL_MIGRATIONS);
     const [state] = await dataSource.query<Array<{ version: string }>>(
       'SELECT version FROM graph_state',
     );

@@ -213,6 +213,45 @@ describe('PostgresIngestionRepository', () => {
     expect(await ingestions.loadSubmission(id)).toBeNull();
   });
 
+  it('stores no submission when none is given (the queue carries it in memory)', async () => {
+    const { id } = await ingestions.create({
+      source: 'manual',
+      nodesReceived: 1,
+      edgesReceived: 1,
+      submittedAt: T0,
+    });
+    expect(await ingestions.find(id)).toMatchObject({ status: 'queued' });
+    expect(await ingestions.loadSubmission(id)).toBeNull();
+  });
+
+  it('fails unfinished ingestions submitted before the cut-off, and only those', async () => {
+    const create = (submittedAt: Date) =>
+      ingestions.create({ source: 'manual', nodesReceived: 0, edgesReceived: 0, submittedAt });
+    const queued = await create(T0);
+    const processing = await create(T0);
+    await ingestions.markProcessing(processing.id, at(1));
+    const completed = await create(T0);
+    await ingestions.complete(completed.id, result, at(1));
+    const recent = await create(at(20));
+
+    const failed = await ingestions.failStalled(at(10), 'lost', at(30));
+
+    expect(failed).toEqual([queued.id, processing.id].sort());
+    expect(await ingestions.find(queued.id)).toMatchObject({
+      status: 'failed',
+      error: 'lost',
+      startedAt: at(30),
+      completedAt: at(30),
+    });
+    expect(await ingestions.find(processing.id)).toMatchObject({
+      status: 'failed',
+      startedAt: at(1),
+    });
+    expect(await ingestions.find(completed.id)).toMatchObject({ status: 'completed', error: null });
+    expect(await ingestions.find(recent.id)).toMatchObject({ status: 'queued' });
+    expect(await ingestions.failStalled(at(10), 'lost', at(31))).toEqual([]);
+  });
+
   it('finds nothing for unknown ids', async () => {
     expect(await ingestions.find(MISSING_ID)).toBeNull();
     expect(await ingestions.find('nope')).toBeNull();

@@ -100,8 +100,13 @@ export interface NewIngestion {
   readonly nodesReceived: number;
   readonly edgesReceived: number;
   readonly submittedAt: Date;
-  /** Kept until processed, so a worker in another process can pick the ingestion up. */
-  readonly submission: GraphSubmission;
+  /**
+   * Kept until processed, so a worker in another process can pick the ingestion up. Absent when
+   * the queue hands the submission to its processor in memory
+   * ({@link IngestionQueue.deliversSubmission}): storing 7 MB nobody reads back costs a quarter
+   * of a second per 50,000-edge ingestion.
+   */
+  readonly submission?: GraphSubmission;
 }
 
 export abstract class IngestionRepository {
@@ -115,6 +120,12 @@ export abstract class IngestionRepository {
   abstract complete(id: string, result: IngestionResult, at: Date): Promise<void>;
   /** → failed with a message safe for clients; drops the stored submission. */
   abstract fail(id: string, error: string, at: Date): Promise<void>;
+  /**
+   * Every ingestion still queued or processing that was submitted before `submittedBefore` →
+   * failed with `error`; returns their ids. An ingestion whose processor died (a restart, a
+   * crash) would otherwise stay unfinished forever.
+   */
+  abstract failStalled(submittedBefore: Date, error: string, at: Date): Promise<string[]>;
 }
 
 export interface CycleToRecord {
@@ -162,6 +173,11 @@ export abstract class UnitOfWork {
  * mode, a BullMQ queue when workers are deployed.
  */
 export abstract class IngestionQueue {
+  /**
+   * True when `enqueue`'s submission reaches the processor in memory (a queue in this process), so
+   * the submission need not be stored; false when another process must read the stored copy.
+   */
+  abstract readonly deliversSubmission: boolean;
   /**
    * Queues an ingestion. A queue that runs in this process may take `submission` along, so the
    * processor need not read the stored copy back (7 MB for a 50,000-edge graph); a queue feeding

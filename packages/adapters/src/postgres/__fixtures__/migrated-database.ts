@@ -22,7 +22,8 @@ export async function createMigratedDatabase(label: string): Promise<MigratedDat
     dataSource,
     async reset() {
       await dataSource.query(
-        `TRUNCATE service_dependencies, services, circular_dependency_alerts, ingestion_jobs;
+        `TRUNCATE service_dependencies, services, circular_dependency_alerts, ingestion_jobs,
+                  graph_source_digests;
          UPDATE graph_state SET version = 0`,
       );
     },

@@ -50,6 +50,22 @@ describe('SubmitIngestionUseCase', () => {
     expect(await stores.ingestions.loadSubmission(output.ingestionId)).toEqual(submission);
   });
 
+  it('does not store the submission when the queue hands it to the processor in memory', async () => {
+    const delivered: unknown[] = [];
+    const queue = new InlineIngestionQueue(
+      (_id, submission) => Promise.resolve(delivered.push(submission)),
+      { deliversSubmission: true },
+    );
+    const { stores, useCase } = setUp(queue);
+    const submission = graphSubmission('manual', { nodes: ['a', 'b'], edges: [['a', 'b']] });
+
+    const { ingestionId } = await useCase.execute(submission);
+
+    expect(delivered).toEqual([submission]);
+    expect(await stores.ingestions.find(ingestionId)).toMatchObject({ status: 'queued' });
+    expect(await stores.ingestions.loadSubmission(ingestionId)).toBeNull();
+  });
+
   it('defaults the observation time to the time of submission', async () => {
     const { stores, useCase } = setUp();
     const { observedAt: _omitted, ...withoutTime } = graphSubmission('manual', { nodes: ['a'] });
@@ -129,6 +145,7 @@ describe('SubmitIngestionUseCase', () => {
 
   it('marks the ingestion failed when it cannot be queued, and rethrows', async () => {
     class BrokenQueue extends IngestionQueue {
+      readonly deliversSubmission = false;
       enqueue(): Promise<void> {
         return Promise.reject(new Error('redis down'));
       }

@@ -22,7 +22,8 @@ export function estimateCompletionSeconds(nodes: number, edges: number): number 
 
 /**
  * Accepts a dependency graph submission (POST /api/v1/services/dependencies): applies the domain
- * rules the transport cannot check, stores the ingestion with its submission and queues it.
+ * rules the transport cannot check, stores the ingestion (with its submission when the queue feeds
+ * another process) and queues it.
  */
 export class SubmitIngestionUseCase {
   constructor(
@@ -45,7 +46,8 @@ export class SubmitIngestionUseCase {
       nodesReceived: submission.nodes.length,
       edgesReceived: submission.edges.length,
       submittedAt,
-      submission,
+      // A queue in this process carries the submission itself; storing it would be dead weight.
+      ...(this.queue.deliversSubmission ? {} : { submission }),
     });
     try {
       await this.queue.enqueue(ingestion.id, submission);

@@ -370,7 +370,7 @@ export class InMemoryIngestionRepository extends IngestionRepository {
     };
     this.holder.state.ingestions.set(created.id, {
       ingestion: created,
-      submission: ingestion.submission,
+      submission: ingestion.submission ?? null,
     });
     return created;
   }
@@ -412,6 +412,22 @@ export class InMemoryIngestionRepository extends IngestionRepository {
       submission: null,
       ingestion: { ...stored.ingestion, status: 'failed', completedAt: at, error },
     });
+  }
+
+  async failStalled(submittedBefore: Date, error: string, at: Date): Promise<string[]> {
+    await Promise.resolve();
+    const failed: string[] = [];
+    for (const [id, stored] of this.holder.state.ingestions) {
+      const { status, submittedAt } = stored.ingestion;
+      if ((status === 'queued' || status === 'processing') && submittedAt < submittedBefore) {
+        this.holder.state.ingestions.set(id, {
+          submission: null,
+          ingestion: { ...stored.ingestion, status: 'failed', completedAt: at, error },
+        });
+        failed.push(id);
+      }
+    }
+    return failed;
   }
 
   private require(id: string): StoredIngestion {
@@ -586,17 +602,22 @@ export class InMemoryGraphStores implements GraphStores {
 /**
  * A queue that remembers what was enqueued and, when given a processor, runs it before `enqueue`
  * resolves (the submitter then sees a finished ingestion). Test double and single-process mode.
+ * By default it behaves like a queue feeding other processes (`deliversSubmission: false`: the
+ * submission is stored and read back).
  */
 export class InlineIngestionQueue extends IngestionQueue {
   readonly enqueued: string[] = [];
+  readonly deliversSubmission: boolean;
 
   constructor(
     private readonly process?: (
       ingestionId: string,
       submission?: GraphSubmission,
     ) => Promise<unknown>,
+    options: { readonly deliversSubmission?: boolean } = {},
   ) {
     super();
+    this.deliversSubmission = options.deliversSubmission ?? false;
   }
 
   async enqueue(ingestionId: string, submission?: GraphSubmission): Promise<void> {
