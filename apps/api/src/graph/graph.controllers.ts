@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   GetDependencySubgraphUseCase,
@@ -27,14 +27,10 @@ import {
   SubmitGraphAcceptedDto,
 } from './dto/responses.dto';
 import { CORE_METADATA_KEY_BY_WIRE, renameMetadataKeys } from './metadata-keys';
+import { SubgraphJsonWriter } from './subgraph-json';
 import { SubmitGraphPipe } from './submit-graph.pipe';
 import { SUBMIT_GRAPH_SCHEMA, type SubmitGraphBody } from './submit-graph.schema';
-import {
-  presentCycleAlert,
-  presentIngestion,
-  presentService,
-  presentSubgraph,
-} from './graph.presenters';
+import { presentCycleAlert, presentIngestion, presentService } from './graph.presenters';
 
 const API = 'api/v1';
 
@@ -131,6 +127,7 @@ export class ServicesController {
   constructor(
     private readonly listServices: ListServicesUseCase,
     private readonly getSubgraph: GetDependencySubgraphUseCase,
+    private readonly subgraphJson: SubgraphJsonWriter,
   ) {}
 
   @Get()
@@ -161,10 +158,12 @@ export class ServicesController {
     'direction, depth (1–10), max_nodes (1–5000) or include_external is malformed.',
   )
   @ApiProblemResponse(404, 'No service has this id.')
+  // The body is written as JSON text by SubgraphJsonWriter (the hot path of the API).
+  @Header('Content-Type', 'application/json; charset=utf-8')
   async dependencies(
     @Param('serviceId') serviceId: string,
     @Query() query: DependencyQueryDto,
-  ): Promise<DependencySubgraphDto> {
+  ): Promise<string> {
     const subgraph = await this.getSubgraph.execute({
       serviceId,
       ...(query.direction !== undefined ? { direction: query.direction } : {}),
@@ -172,7 +171,7 @@ export class ServicesController {
       ...(query.include_external !== undefined ? { includeExternal: query.include_external } : {}),
       ...(query.max_nodes !== undefined ? { maxNodes: query.max_nodes } : {}),
     });
-    return presentSubgraph(subgraph);
+    return this.subgraphJson.write(subgraph);
   }
 }
 

@@ -14,11 +14,14 @@ import {
   UpdateCycleAlertUseCase,
 } from '@slo-engine/core';
 import { CyclesController, IngestionController, ServicesController } from './graph.controllers';
+import { SubgraphJsonWriter } from './subgraph-json';
 
 /** FR-1: ingestion, subgraph queries, services and cycle alerts. Use cases are plain classes. */
 @Module({
   controllers: [IngestionController, ServicesController, CyclesController],
   providers: [
+    // One per process: its cache of serialised services and edges follows the graph version.
+    SubgraphJsonWriter,
     {
       provide: SubmitIngestionUseCase,
       useFactory: (i: IngestionRepository, q: IngestionQueue, c: Clock) =>

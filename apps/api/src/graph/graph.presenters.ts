@@ -44,6 +44,11 @@ function presentRetry(r: RetryConfig | null): RetryConfigResponseDto | null {
 }
 
 function presentEdge(e: SubgraphEdge): SubgraphEdgeDto {
+  return { ...presentEdgeWithoutCycleFlag(e), in_cycle: e.inCycle };
+}
+
+/** Everything of an edge but `in_cycle`, in the wire order (see SubgraphJsonWriter). */
+export function presentEdgeWithoutCycleFlag(e: SubgraphEdge): Omit<SubgraphEdgeDto, 'in_cycle'> {
   return {
     source: e.source,
     target: e.target,
@@ -56,7 +61,6 @@ function presentEdge(e: SubgraphEdge): SubgraphEdgeDto {
     discovery_sources: [...e.discoverySources],
     confidence_score: e.confidenceScore,
     last_observed_at: e.lastObservedAt.toISOString(),
-    in_cycle: e.inCycle,
   };
 }
 
