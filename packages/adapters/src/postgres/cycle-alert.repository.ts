@@ -147,7 +147,8 @@ export class PostgresCycleAlertRepository extends CycleAlertRepository {
     id: string,
     change: { status: CycleAlertStatus; actor: string | null; notes: string | null },
     at: Date,
-  ): Promise<CycleAlert> {
+    expectedStatus: CycleAlertStatus,
+  ): Promise<CycleAlert | null> {
     const notFound = (): DomainError =>
       new DomainError(DomainErrorCodes.CYCLE_ALERT_NOT_FOUND, `No cycle alert ${id}.`, { id });
     if (!isUuid(id)) throw notFound();
@@ -162,11 +163,11 @@ export class PostgresCycleAlertRepository extends CycleAlertRepository {
                acknowledged_by = COALESCE($3, acknowledged_by),
                resolution_notes = COALESCE($4, resolution_notes),
                updated_at = $5
-           WHERE id = $1
+           WHERE id = $1 AND status = $6::cycle_alert_status
            RETURNING ${COLUMNS}
          )
          SELECT * FROM changed`,
-        [id, change.status, change.actor, change.notes, at],
+        [id, change.status, change.actor, change.notes, at, expectedStatus],
       );
     } catch (error) {
       if (postgresErrorCode(error) === '23505') {
@@ -178,8 +179,9 @@ export class PostgresCycleAlertRepository extends CycleAlertRepository {
       }
       throw error;
     }
-    if (updated.length === 0) throw notFound();
-    return toCycleAlert(updated[0]);
+    if (updated.length > 0) return toCycleAlert(updated[0]);
+    if ((await this.find(id)) === null) throw notFound();
+    return null; // the status moved on meanwhile
   }
 }
 

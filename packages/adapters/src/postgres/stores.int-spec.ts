@@ -80,11 +80,17 @@ describe('PostgresCycleAlertRepository', () => {
 
   it('opens a new alert once the previous one is resolved', async () => {
     const [{ alert }] = await alerts.recordCycles([ABC], T0);
-    await alerts.update(alert.id, { status: 'acknowledged', actor: 'ana', notes: null }, at(1));
+    await alerts.update(
+      alert.id,
+      { status: 'acknowledged', actor: 'ana', notes: null },
+      at(1),
+      'open',
+    );
     const resolved = await alerts.update(
       alert.id,
       { status: 'resolved', actor: null, notes: 'made async' },
       at(2),
+      'acknowledged',
     );
 
     const [again] = await alerts.recordCycles([ABC], at(3));
@@ -98,7 +104,7 @@ describe('PostgresCycleAlertRepository', () => {
     expect(again.created).toBe(true);
     expect(again.alert.id).not.toBe(alert.id);
     await expect(
-      alerts.update(alert.id, { status: 'open', actor: null, notes: null }, at(4)),
+      alerts.update(alert.id, { status: 'open', actor: null, notes: null }, at(4), 'resolved'),
     ).rejects.toMatchObject({ code: DomainErrorCodes.CYCLE_ALERT_TRANSITION });
   });
 
@@ -106,8 +112,23 @@ describe('PostgresCycleAlertRepository', () => {
     expect(await alerts.find(MISSING_ID)).toBeNull();
     expect(await alerts.find('not-a-uuid')).toBeNull();
     await expect(
-      alerts.update(MISSING_ID, { status: 'resolved', actor: null, notes: null }, T0),
+      alerts.update(MISSING_ID, { status: 'resolved', actor: null, notes: null }, T0, 'open'),
     ).rejects.toMatchObject({ code: DomainErrorCodes.CYCLE_ALERT_NOT_FOUND });
+  });
+
+  it('changes an alert only while it still has the expected status', async () => {
+    const [{ alert }] = await alerts.recordCycles([ABC], T0);
+    await alerts.update(alert.id, { status: 'resolved', actor: 'b', notes: 'x' }, at(1), 'open');
+
+    const lost = await alerts.update(
+      alert.id,
+      { status: 'acknowledged', actor: 'a', notes: null },
+      at(2),
+      'open',
+    );
+
+    expect(lost).toBeNull();
+    expect(await alerts.find(alert.id)).toMatchObject({ status: 'resolved', acknowledgedBy: 'b' });
   });
 
   it('lists newest first across pages and filters by status', async () => {
@@ -117,7 +138,12 @@ describe('PostgresCycleAlertRepository', () => {
     }));
     for (const [i, cycle] of cycles.entries()) await alerts.recordCycles([cycle], at(i));
     const [{ alert: oldest }] = await alerts.recordCycles([cycles[0]], at(9));
-    await alerts.update(oldest.id, { status: 'acknowledged', actor: 'ana', notes: null }, at(9));
+    await alerts.update(
+      oldest.id,
+      { status: 'acknowledged', actor: 'ana', notes: null },
+      at(9),
+      'open',
+    );
 
     const seen: string[][] = [];
     let cursor: string | undefined;

@@ -149,11 +149,17 @@ export abstract class CycleAlertRepository {
   ): Promise<ReadonlyArray<{ readonly alert: CycleAlert; readonly created: boolean }>>;
   abstract find(id: string): Promise<CycleAlert | null>;
   abstract list(filter: CycleAlertFilter, page: PageRequest): Promise<Page<CycleAlert>>;
+  /**
+   * Applies `change` only while the alert's status is still `expectedStatus` (compare-and-set, so
+   * two concurrent changes cannot both pass the transition check); returns null when the status
+   * has moved on meanwhile. Unknown id → `CYCLE_ALERT_NOT_FOUND`.
+   */
   abstract update(
     id: string,
     change: { status: CycleAlertStatus; actor: string | null; notes: string | null },
     at: Date,
-  ): Promise<CycleAlert>;
+    expectedStatus: CycleAlertStatus,
+  ): Promise<CycleAlert | null>;
 }
 
 /** The repositories bound to one transaction. */

@@ -19,6 +19,7 @@ async function setUp() {
     middle.id,
     { status: 'acknowledged', actor: 'ana', notes: null },
     new Date(),
+    'open',
   );
   return new ListCycleAlertsUseCase(stores.cycleAlerts);
 }

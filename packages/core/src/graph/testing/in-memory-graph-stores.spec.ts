@@ -156,6 +156,7 @@ describe('InMemoryCycleAlertRepository.recordCycles', () => {
       first.alert.id,
       { status: 'resolved', actor: null, notes: null },
       NOW,
+      'open',
     );
     const [afterResolution] = await stores.cycleAlerts.recordCycles([cycle], NOW);
     expect(afterResolution.created).toBe(true);

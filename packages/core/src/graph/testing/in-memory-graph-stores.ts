@@ -526,7 +526,8 @@ export class InMemoryCycleAlertRepository extends CycleAlertRepository {
     id: string,
     change: { status: CycleAlertStatus; actor: string | null; notes: string | null },
     at: Date,
-  ): Promise<CycleAlert> {
+    expectedStatus: CycleAlertStatus,
+  ): Promise<CycleAlert | null> {
     await Promise.resolve();
     const existing = this.holder.state.alerts.get(id);
     if (existing === undefined) {
@@ -535,6 +536,7 @@ export class InMemoryCycleAlertRepository extends CycleAlertRepository {
         `No circular-dependency alert has id "${id}".`,
       );
     }
+    if (existing.status !== expectedStatus) return null;
     const updated: CycleAlert = {
       ...existing,
       status: change.status,

@@ -12,10 +12,20 @@ async function alertIn(status: CycleAlertStatus) {
     clock.now(),
   );
   if (status !== 'open') {
-    await stores.cycleAlerts.update(alert.id, { status, actor: 'ops', notes: null }, clock.now());
+    await stores.cycleAlerts.update(
+      alert.id,
+      { status, actor: 'ops', notes: null },
+      clock.now(),
+      'open',
+    );
   }
   clock.advance(60_000);
-  return { id: alert.id, useCase: new UpdateCycleAlertUseCase(stores.cycleAlerts, clock) };
+  return {
+    id: alert.id,
+    stores,
+    clock,
+    useCase: new UpdateCycleAlertUseCase(stores.cycleAlerts, clock),
+  };
 }
 
 describe('UpdateCycleAlertUseCase', () => {
@@ -75,5 +85,34 @@ describe('UpdateCycleAlertUseCase', () => {
       code: DomainErrorCodes.INVALID_INPUT,
       details: { fieldErrors: [expect.objectContaining({ field: 'status' })] },
     });
+  });
+
+  it('re-checks the transition when a concurrent change wins the race', async () => {
+    const { id, stores, clock, useCase } = await alertIn('open');
+    // Another request resolves the alert between this request's read and its write.
+    const repository = stores.cycleAlerts;
+    const find = repository.find.bind(repository);
+    let raced = false;
+    repository.find = async (alertId) => {
+      const seen = await find(alertId);
+      if (!raced) {
+        raced = true;
+        await repository.update(
+          id,
+          { status: 'resolved', actor: 'b', notes: null },
+          clock.now(),
+          'open',
+        );
+      }
+      return seen;
+    };
+
+    await expect(useCase.execute({ id, status: 'acknowledged', actor: 'a' })).rejects.toMatchObject(
+      {
+        code: DomainErrorCodes.CYCLE_ALERT_TRANSITION,
+        details: { from: 'resolved', to: 'acknowledged' },
+      },
+    );
+    expect(await find(id)).toMatchObject({ status: 'resolved', acknowledgedBy: 'b' });
   });
 });
