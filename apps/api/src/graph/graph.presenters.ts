@@ -1,7 +1,6 @@
 /** Core types → the snake_case JSON of spec 004 FR-1. */
 import {
   type CycleAlert,
-  type DependencySubgraph,
   type Ingestion,
   type IngestionResult,
   type RetryConfig,
@@ -10,7 +9,6 @@ import {
 } from '@slo-engine/core';
 import {
   type CycleAlertDto,
-  type DependencySubgraphDto,
   type IngestionDto,
   type IngestionResultDto,
   type RetryConfigResponseDto,
@@ -43,11 +41,7 @@ function presentRetry(r: RetryConfig | null): RetryConfigResponseDto | null {
   };
 }
 
-function presentEdge(e: SubgraphEdge): SubgraphEdgeDto {
-  return { ...presentEdgeWithoutCycleFlag(e), in_cycle: e.inCycle };
-}
-
-/** Everything of an edge but `in_cycle`, in the wire order (see SubgraphJsonWriter). */
+/** Everything of an edge but `in_cycle` (SubgraphJsonWriter appends it), in the wire order. */
 export function presentEdgeWithoutCycleFlag(e: SubgraphEdge): Omit<SubgraphEdgeDto, 'in_cycle'> {
   return {
     source: e.source,
@@ -61,26 +55,6 @@ export function presentEdgeWithoutCycleFlag(e: SubgraphEdge): Omit<SubgraphEdgeD
     discovery_sources: [...e.discoverySources],
     confidence_score: e.confidenceScore,
     last_observed_at: e.lastObservedAt.toISOString(),
-  };
-}
-
-export function presentSubgraph(g: DependencySubgraph): DependencySubgraphDto {
-  return {
-    service: presentService(g.root),
-    direction: g.direction,
-    depth: g.depth,
-    include_external: g.includeExternal,
-    graph_version: g.graphVersion,
-    nodes: g.nodes.map((n) => ({ ...presentService(n), depth: n.depth, cycle_id: n.cycleId })),
-    edges: g.edges.map(presentEdge),
-    truncated: g.truncated,
-    truncated_by: g.truncatedBy,
-    max_nodes: g.maxNodes,
-    cycles: g.cycles.map((c) => ({
-      cycle_id: c.cycleId,
-      members: [...c.members],
-      path: [...c.path],
-    })),
   };
 }
 

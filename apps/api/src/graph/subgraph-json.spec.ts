@@ -1,8 +1,30 @@
 import { type DependencySubgraph, type ServiceNode, type SubgraphEdge } from '@slo-engine/core';
-import { presentSubgraph } from './graph.presenters';
+import { type DependencySubgraphDto } from './dto/responses.dto';
+import { presentEdgeWithoutCycleFlag, presentService } from './graph.presenters';
 import { SubgraphJsonWriter } from './subgraph-json';
 
 const T = new Date('2026-02-14T10:00:00.000Z');
+
+/** The response as an object typed by the documented DTO: what the writer must serialise. */
+function presentSubgraph(g: DependencySubgraph): DependencySubgraphDto {
+  return {
+    service: presentService(g.root),
+    direction: g.direction,
+    depth: g.depth,
+    include_external: g.includeExternal,
+    graph_version: g.graphVersion,
+    nodes: g.nodes.map((n) => ({ ...presentService(n), depth: n.depth, cycle_id: n.cycleId })),
+    edges: g.edges.map((e) => ({ ...presentEdgeWithoutCycleFlag(e), in_cycle: e.inCycle })),
+    truncated: g.truncated,
+    truncated_by: g.truncatedBy,
+    max_nodes: g.maxNodes,
+    cycles: g.cycles.map((c) => ({
+      cycle_id: c.cycleId,
+      members: [...c.members],
+      path: [...c.path],
+    })),
+  };
+}
 
 function service(serviceId: string, overrides: Partial<ServiceNode> = {}): ServiceNode {
   return {

@@ -5,7 +5,8 @@ import { presentEdgeWithoutCycleFlag, presentService } from './graph.presenters'
 type OpenJsonObject = string;
 
 /**
- * Writes the subgraph response (the JSON of `presentSubgraph`, byte for byte the same content)
+ * Writes the subgraph response (`DependencySubgraphDto` as JSON text; the spec checks it byte for
+ * byte against `JSON.stringify` of the DTO object)
  * reusing each service's and each edge's serialised form while the graph version stays the same.
  * Services and edges are immutable within a graph version, and the same hubs appear in most
  * answers, so a 250-service, 800-edge answer costs a few string joins instead of presenting and
