@@ -157,7 +157,7 @@ SELECT EXISTS (
 
 /** Remembers what the shortcut above needs, after a full apply (and any version bump). */
 const RECORD_DIGEST = `
-INSERT INTO graph_source_digests AS g
+INSERT INTO graph_source_digests
   (discovery_source, content_digest, graph_version, oldest_observation_at, updated_at)
 SELECT $1::discovery_source, $2, (SELECT version FROM graph_state),
        CASE WHEN bool_or(d.is_stale) THEN NULL
