@@ -92,3 +92,86 @@ export {
   type InMemoryGraphStoresOptions,
 } from './graph/testing/in-memory-graph-stores';
 export { FixedClock } from './shared/testing/fixed-clock';
+
+// FR-2/FR-3/FR-6/FR-7: recommendations and the telemetry they read.
+export * from './recommendations/telemetry.port';
+export * from './recommendations/recommendation.types';
+export * from './recommendations/recommendation.ports';
+export {
+  GetSloRecommendationsUseCase,
+  SLI_TYPE_CHOICES,
+  DEFAULT_LOOKBACK_DAYS,
+  MIN_LOOKBACK_DAYS,
+  MAX_LOOKBACK_DAYS,
+  type GetSloRecommendationsInput,
+  type RecommendationSource,
+  type SliTypeChoice,
+  type SloRecommendations,
+} from './recommendations/get-slo-recommendations/get-slo-recommendations.use-case';
+export {
+  RecommendationGenerator,
+  MIN_HISTORY_DAYS,
+  COLD_START_LOOKBACK_DAYS,
+  RECOMMENDATION_TTL_MS,
+} from './recommendations/get-slo-recommendations/recommendation-generator';
+export {
+  AggregateSlisUseCase,
+  type AggregateSlisInput,
+  type AggregateSlisOutput,
+} from './recommendations/aggregate-slis/aggregate-slis.use-case';
+export {
+  ARCHETYPE_BASELINES,
+  archetypeOf,
+  type ArchetypeBaseline,
+} from './recommendations/archetypes';
+export {
+  AVAILABILITY_FEATURES,
+  balancedAvailability,
+  floorTarget,
+  recommendAvailability,
+  type AvailabilityEvidence,
+} from './recommendations/availability-recommendation';
+export {
+  LATENCY_FEATURES,
+  LATENCY_NOTE,
+  balancedLatency,
+  ceilLatency,
+  noiseMarginFor,
+  recommendLatency,
+  type LatencyEvidence,
+} from './recommendations/latency-recommendation';
+export {
+  analyseComposite,
+  dependencyClosure,
+  type CompositeAnalysis,
+  type DependencyClosure,
+} from './recommendations/dependency-analysis';
+export { shapleyValues, MAX_SHAPLEY_FEATURES } from './recommendations/explanation/shapley';
+export {
+  completenessOf,
+  histogramQuantile,
+  overallAvailability,
+  sumHistograms,
+  windowAvailabilities,
+  windowLatencyQuantiles,
+} from './recommendations/telemetry-analysis';
+export { seededRandomFrom } from './shared/seeded-random';
+export {
+  ScriptedTelemetrySource,
+  type ScriptedService,
+} from './recommendations/testing/scripted-telemetry-source';
+
+// Recommendation storage: in-memory stores, and the contract every implementation passes.
+export {
+  InMemoryRecommendationRepository,
+  InMemorySliAggregateRepository,
+  type InMemoryRecommendationRepositoryOptions,
+  type KnownServices,
+} from './recommendations/testing/in-memory-recommendation-stores';
+export {
+  contractRecommendation,
+  describeRecommendationStoresContract,
+  type RecommendationStoresContractOptions,
+  type RecommendationStoresFactory,
+  type RecommendationStoresUnderTest,
+} from './recommendations/testing/recommendation-stores.contract';
