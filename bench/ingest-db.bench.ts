@@ -87,7 +87,7 @@ async function main(): Promise<void> {
     for (let run = 0; run < FRESH_RUNS; run++) {
       if (run > 0) {
         await dataSource.query(
-          'TRUNCATE service_dependencies, services, graph_source_digests; UPDATE graph_state SET version = 0',
+          'TRUNCATE service_dependencies, slo_recommendations, sli_aggregates, services, graph_source_digests; UPDATE graph_state SET version = 0',
         );
       }
       const { ms, value } = await timed(apply);

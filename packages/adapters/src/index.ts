@@ -22,3 +22,8 @@ export {
   InProcessIngestionQueue,
   type InProcessIngestionQueueOptions,
 } from './in-process/in-process-ingestion-queue.adapter';
+
+// Recommendation storage (spec 004 FR-2 slo_recommendations, FR-6 sli_aggregates).
+export { Recommendations1764100000000 } from './postgres/migrations/1764100000000-recommendations';
+export { PostgresRecommendationRepository } from './postgres/recommendation.repository';
+export { PostgresSliAggregateRepository } from './postgres/sli-aggregate.repository';

@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { GraphSchema1763900000000 } from './migrations/1763900000000-graph-schema';
 import { SourceDigests1764000000000 } from './migrations/1764000000000-source-digests';
+import { Recommendations1764100000000 } from './migrations/1764100000000-recommendations';
 
 export interface DataSourceSettings {
   /** `postgres://user:password@host:port/database`. */
@@ -12,7 +13,11 @@ export interface DataSourceSettings {
 }
 
 /** Every migration, oldest first. Listed as classes so bundling and `dist/` layout never matter. */
-export const MIGRATIONS = [GraphSchema1763900000000, SourceDigests1764000000000];
+export const MIGRATIONS = [
+  GraphSchema1763900000000,
+  SourceDigests1764000000000,
+  Recommendations1764100000000,
+];
 
 /** The table TypeORM records applied migrations in. */
 export const MIGRATIONS_TABLE = 'typeorm_migrations';

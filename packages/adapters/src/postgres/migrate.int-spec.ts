@@ -1,7 +1,7 @@
 import { createTestDatabase, type TestDatabase } from '@slo-engine/testing';
 import { type DataSource } from 'typeorm';
 import { createDataSource, MIGRATIONS_TABLE } from './data-source';
-import { revertAllMigrations, runMigrations } from './migrate';
+import { revertAllMigrations, revertLastMigration, runMigrations } from './migrate';
 
 let database: TestDatabase;
 const dataSources: DataSource[] = [];
@@ -34,7 +34,11 @@ afterAll(async () => {
   await database.drop();
 });
 
-const ALL_MIGRATIONS = ['GraphSchema1763900000000', 'SourceDigests1764000000000'];
+const ALL_MIGRATIONS = [
+  'GraphSchema1763900000000',
+  'SourceDigests1764000000000',
+  'Recommendations1764100000000',
+];
 
 describe('runMigrations', () => {
   it('migrates once when several apps start at the same time', async () => {
@@ -52,8 +56,39 @@ describe('runMigrations', () => {
       'ingestion_jobs',
       'service_dependencies',
       'services',
+      'sli_aggregates',
+      'slo_recommendations',
       MIGRATIONS_TABLE,
     ]);
+  });
+
+  it('reverts the recommendation tables and their types', async () => {
+    const RECOMMENDATIONS = 'Recommendations1764100000000';
+    const tables = ['sli_aggregates', 'slo_recommendations'];
+    const types = [
+      'aggregate_sli_type',
+      'aggregate_window',
+      'recommendation_sli_type',
+      'recommendation_status',
+    ];
+    const dataSource = await connect();
+    await runMigrations(dataSource);
+    const applied = async (): Promise<string[]> =>
+      (await dataSource.query<Array<{ name: string }>>(`SELECT name FROM ${MIGRATIONS_TABLE}`)).map(
+        (row) => row.name,
+      );
+    const before = await schemaObjects(dataSource);
+    expect(before.tables).toEqual(expect.arrayContaining(tables));
+    expect(before.types).toEqual(expect.arrayContaining(types));
+
+    // Newer migrations (if any) first, then this one.
+    while ((await applied()).includes(RECOMMENDATIONS)) await revertLastMigration(dataSource);
+
+    const after = await schemaObjects(dataSource);
+    expect(after.tables).toContain('services');
+    expect(after.tables.filter((name) => tables.includes(name))).toEqual([]);
+    expect(after.types.filter((name) => types.includes(name))).toEqual([]);
+    expect(await runMigrations(dataSource)).toContain(RECOMMENDATIONS);
   });
 
   it('reverts to an empty schema and migrates again', async () => {

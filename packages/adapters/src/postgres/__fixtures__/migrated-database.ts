@@ -23,7 +23,7 @@ export async function createMigratedDatabase(label: string): Promise<MigratedDat
     async reset() {
       await dataSource.query(
         `TRUNCATE service_dependencies, services, circular_dependency_alerts, ingestion_jobs,
-                  graph_source_digests;
+                  graph_source_digests, slo_recommendations, sli_aggregates;
          UPDATE graph_state SET version = 0`,
       );
     },
