@@ -27,3 +27,41 @@ export {
 export { Recommendations1764100000000 } from './postgres/migrations/1764100000000-recommendations';
 export { PostgresRecommendationRepository } from './postgres/recommendation.repository';
 export { PostgresSliAggregateRepository } from './postgres/sli-aggregate.repository';
+
+// Telemetry from Prometheus or Mimir (spec 004 FR-6, §6.1).
+export {
+  PrometheusTelemetrySource,
+  PROMETHEUS_QUERY_PURPOSES,
+  PROMETHEUS_TELEMETRY_DEFAULTS,
+  type PrometheusTelemetrySourceOptions,
+} from './prometheus/prometheus-telemetry.adapter';
+export {
+  apiTime,
+  PrometheusHttpClient,
+  PROMETHEUS_HTTP_DEFAULTS,
+  type PrometheusAuth,
+  type PrometheusCircuitBreakerOptions,
+  type PrometheusErrorKind,
+  type PrometheusHttpOptions,
+  type PrometheusQueryEvent,
+  type PrometheusQueryObserver,
+  type PrometheusRetryOptions,
+} from './prometheus/prometheus-http';
+export {
+  parseSampleValue,
+  type Labels as PrometheusLabels,
+  type MatrixSeries as PrometheusMatrixSeries,
+  type VectorSample as PrometheusVectorSample,
+} from './prometheus/prometheus-response';
+export {
+  assertSafeLabelValue,
+  DEFAULT_PROMQL_TEMPLATES,
+  escapePromqlString,
+  escapeRegex,
+  labelValueProblem,
+  MAX_LABEL_VALUE_LENGTH,
+  PromqlBuilder,
+  promqlDuration,
+  type LabelValueProblem,
+  type PromqlTemplates,
+} from './prometheus/promql';

@@ -14,3 +14,11 @@ export {
   type ServerSource,
 } from './servers';
 export { dockerEngineAnswers, tcpOpen } from './probe';
+export {
+  prometheusAvailable,
+  prometheusBinaries,
+  startPrometheus,
+  type PrometheusBinaries,
+  type StartedPrometheus,
+  type StartPrometheusOptions,
+} from './prometheus';
