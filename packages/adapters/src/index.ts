@@ -65,3 +65,39 @@ export {
   type LabelValueProblem,
   type PromqlTemplates,
 } from './prometheus/promql';
+
+// Synthetic telemetry: the seeded fleet model behind the embedded TelemetrySource, the
+// OpenMetrics writer that backfills Prometheus with it, and recommendation backtests.
+export {
+  ARCHETYPE_PROFILES,
+  createHourScratch,
+  createTotals,
+  DEFAULT_SYNTHETIC_TUNING,
+  detectArchetype,
+  HOUR_FIELDS,
+  LATENCY_BUCKET_BOUNDS_MS,
+  LATENCY_BUCKET_BOUNDS_SECONDS,
+  SyntheticFleet,
+  type SyntheticDrift,
+  type SyntheticEdgeCriticality,
+  type SyntheticEdgeInput,
+  type SyntheticFleetOptions,
+  type SyntheticFleetTuning,
+  type SyntheticHour,
+  type SyntheticHourScratch,
+  type SyntheticIncident,
+  type SyntheticServiceInput,
+  type SyntheticServiceOverrides,
+  type SyntheticServiceProfile,
+  type SyntheticTotals,
+} from './synthetic/synthetic-fleet';
+export {
+  SyntheticTelemetrySource,
+  type SyntheticTelemetrySourceOptions,
+} from './synthetic/synthetic-telemetry.adapter';
+export {
+  DEFAULT_OPENMETRICS_NAMES,
+  writeOpenMetrics,
+  type OpenMetricsMetricNames,
+  type OpenMetricsOptions,
+} from './synthetic/openmetrics';
