@@ -85,6 +85,11 @@ class ServicesController {
       });
     }
     if (id === 'unmapped') throw new DomainError('GRAPH.NOT_IN_THE_TABLE', 'Nobody mapped me.');
+    if (id === 'busy') {
+      throw new DomainError('TELEMETRY.UNAVAILABLE', 'The metric store is down.', {
+        retryAfterSeconds: 12.3,
+      });
+    }
     if (id === 'crash') throw new Error('connect ECONNREFUSED postgres://admin:secret@db');
     return this.greetings.describe(id);
   }
@@ -99,6 +104,7 @@ class ServicesController {
 export const TEST_STATUS_BY_CODE = {
   [DomainErrorCodes.SERVICE_NOT_FOUND]: 404,
   [DomainErrorCodes.INVALID_INPUT]: 400,
+  'TELEMETRY.UNAVAILABLE': 503,
 };
 
 export interface TestAppOptions {

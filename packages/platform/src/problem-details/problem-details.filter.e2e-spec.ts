@@ -69,6 +69,20 @@ describe('ProblemDetailsFilter (over HTTP)', () => {
     });
   });
 
+  it('answers a temporary DomainError with 503 and Retry-After, without logging it as a fault', async () => {
+    const response = await app.inject({
+      method: 'GET',
+      url: '/api/v1/services/busy/dependencies',
+      headers: { 'x-request-id': 'busy-1' },
+    });
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['retry-after']).toBe('13');
+    expect(response.json()).toMatchObject({ status: 503, code: 'TELEMETRY.UNAVAILABLE' });
+    expect(
+      logs.lines.filter((line) => line.correlationId === 'busy-1' && line.level === 'error'),
+    ).toEqual([]);
+  });
+
   it('hides an unknown error behind a generic 500 and logs it with the correlation id and stack', async () => {
     const response = await app.inject({
       method: 'GET',

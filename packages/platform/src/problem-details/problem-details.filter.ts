@@ -38,6 +38,8 @@ export const UNEXPECTED_ERROR_DETAIL = 'An unexpected error occurred';
 
 interface Outcome {
   readonly problem: Omit<ProblemDetails, 'instance' | 'correlationId'>;
+  /** `Retry-After` seconds for a temporary condition (503, 429), from `details.retryAfterSeconds`. */
+  readonly retryAfterSeconds?: number;
   /** Logged as an error with its stack (server faults), never sent. */
   readonly fault?: unknown;
 }
@@ -85,6 +87,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     const problem: ProblemDetails = { ...outcome.problem, instance, correlationId };
     if (reply.sent) return;
+    if (outcome.retryAfterSeconds !== undefined) {
+      void reply.header('retry-after', String(Math.max(1, Math.ceil(outcome.retryAfterSeconds))));
+    }
     void reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
   }
 
@@ -124,7 +129,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       );
       return { problem: { ...unexpectedProblem(), code: error.code }, fault: error };
     }
+    const retryAfter = error.details.retryAfterSeconds;
     return {
+      ...(typeof retryAfter === 'number' && Number.isFinite(retryAfter)
+        ? { retryAfterSeconds: retryAfter }
+        : {}),
       problem: {
         type: problemTypeFor(error.code),
         title: problemTitleFor(error.code),
@@ -133,7 +142,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         code: error.code,
         ...(fieldErrors && fieldErrors.length > 0 ? { errors: fieldErrors } : {}),
       },
-      fault: status >= 500 ? error : undefined,
+      // 503 is an expected, temporary condition (a dependency is down): the code says which.
+      fault: status >= 500 && status !== 503 ? error : undefined,
     };
   }
 }
