@@ -1,11 +1,14 @@
 import { Module, type Type } from '@nestjs/common';
-import { DomainErrorCodes } from '@slo-engine/core';
+import { DomainErrorCodes, TelemetryErrorCodes } from '@slo-engine/core';
 import { HealthModule, LoggingModule, MetricsModule, createLogger } from '@slo-engine/platform';
 import { type DataSource } from 'typeorm';
 import { type ApiConfig } from './config';
 import { GraphModule } from './graph/graph.module';
 import { DatabaseReadinessCheck } from './health/database.readiness-check';
+import { TelemetryReadinessCheck } from './health/telemetry.readiness-check';
 import { PersistenceModule } from './persistence/persistence.module';
+import { RecommendationsModule } from './recommendations/recommendations.module';
+import { TelemetryModule } from './telemetry/telemetry.module';
 
 /** Domain error code → HTTP status: the one table the problem-details filter answers from. */
 export const statusByCode: Readonly<Record<string, number>> = {
@@ -15,6 +18,9 @@ export const statusByCode: Readonly<Record<string, number>> = {
   [DomainErrorCodes.CYCLE_ALERT_TRANSITION]: 409,
   [DomainErrorCodes.INVALID_INPUT]: 400,
   [DomainErrorCodes.INVALID_CURSOR]: 400,
+  [TelemetryErrorCodes.UNAVAILABLE]: 503,
+  [TelemetryErrorCodes.INVALID_LABEL]: 400,
+  [TelemetryErrorCodes.BAD_RESPONSE]: 502,
 };
 
 export interface ApiRuntime {
@@ -37,8 +43,13 @@ export function createAppModule(runtime: ApiRuntime): Type<unknown> {
         stalenessWindowMs: config.STALENESS_WINDOW,
         ingestionStallTimeoutMs: config.INGESTION_STALL_TIMEOUT,
       }),
-      HealthModule.forRoot({ prefix: '/api/v1', checks: [DatabaseReadinessCheck] }),
+      TelemetryModule.forRoot(config),
+      HealthModule.forRoot({
+        prefix: '/api/v1',
+        checks: [DatabaseReadinessCheck, TelemetryReadinessCheck],
+      }),
       GraphModule,
+      RecommendationsModule,
     ],
   })
   class ApiModule {}

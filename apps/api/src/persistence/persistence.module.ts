@@ -14,6 +14,8 @@ import {
   IngestionQueue,
   IngestionRepository,
   ProcessIngestionUseCase,
+  RecommendationRepository,
+  SliAggregateRepository,
   SystemClock,
   UnitOfWork,
 } from '@slo-engine/core';
@@ -22,6 +24,8 @@ import {
   PostgresCycleAlertRepository,
   PostgresGraphRepository,
   PostgresIngestionRepository,
+  PostgresRecommendationRepository,
+  PostgresSliAggregateRepository,
   PostgresUnitOfWork,
 } from '@slo-engine/adapters';
 import { DataSource } from 'typeorm';
@@ -74,6 +78,16 @@ export class PersistenceModule {
         {
           provide: CycleAlertRepository,
           useFactory: (ds: DataSource) => new PostgresCycleAlertRepository(ds.manager),
+          inject: [DataSource],
+        },
+        {
+          provide: RecommendationRepository,
+          useFactory: (ds: DataSource) => new PostgresRecommendationRepository(ds.manager),
+          inject: [DataSource],
+        },
+        {
+          provide: SliAggregateRepository,
+          useFactory: (ds: DataSource) => new PostgresSliAggregateRepository(ds.manager),
           inject: [DataSource],
         },
         {
@@ -147,6 +161,8 @@ export class PersistenceModule {
         GraphRepository,
         IngestionRepository,
         CycleAlertRepository,
+        RecommendationRepository,
+        SliAggregateRepository,
         UnitOfWork,
         IngestionQueue,
         ProcessIngestionUseCase,
