@@ -29,12 +29,15 @@ describe('platform endpoints (e2e)', () => {
     expect(expectJson(await get(`${API}/health`))).toEqual({ status: 'ok' });
   });
 
-  it('GET /api/v1/health/ready reports the database check', async () => {
+  it('GET /api/v1/health/ready reports the database and telemetry checks', async () => {
     const response = await get(`${API}/health/ready`);
     expect(response.headers['cache-control']).toBe('no-store');
     expect(expectJson(response)).toEqual({
       status: 'ready',
-      checks: [{ name: 'database', status: 'up', durationMs: expect.any(Number) as unknown }],
+      checks: [
+        { name: 'database', status: 'up', durationMs: expect.any(Number) as unknown },
+        { name: 'telemetry', status: 'up', durationMs: expect.any(Number) as unknown },
+      ],
     });
   });
 
