@@ -77,6 +77,7 @@ export {
   HOUR_FIELDS,
   LATENCY_BUCKET_BOUNDS_MS,
   LATENCY_BUCKET_BOUNDS_SECONDS,
+  resetTotals,
   SyntheticFleet,
   type SyntheticDrift,
   type SyntheticEdgeCriticality,

@@ -299,6 +299,16 @@ export function createTotals(): SyntheticTotals {
   };
 }
 
+/** Zeroes an accumulator from {@link createTotals} for reuse. */
+export function resetTotals(acc: SyntheticTotals): void {
+  acc.total = 0;
+  acc.good = 0;
+  acc.buckets.fill(0);
+  acc.latencySumSeconds = 0;
+  acc.throttledSeconds = 0;
+  acc.coveredSeconds = 0;
+}
+
 interface ServiceParams extends SyntheticServiceProfile {
   readonly hash: number;
   readonly firstSeenSec: number;

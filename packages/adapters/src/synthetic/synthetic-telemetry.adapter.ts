@@ -28,6 +28,7 @@ import {
 import {
   HOUR_FIELDS,
   LATENCY_BUCKET_BOUNDS_MS,
+  resetTotals,
   type SyntheticFleet,
   type SyntheticTotals,
   createTotals,
@@ -57,15 +58,6 @@ function answer<T>(compute: () => T): Promise<T> {
   } catch (error) {
     return Promise.reject(error instanceof Error ? error : new Error(String(error)));
   }
-}
-
-function reset(acc: SyntheticTotals): void {
-  acc.total = 0;
-  acc.good = 0;
-  acc.buckets.fill(0);
-  acc.latencySumSeconds = 0;
-  acc.throttledSeconds = 0;
-  acc.coveredSeconds = 0;
 }
 
 export class SyntheticTelemetrySource extends TelemetrySource {
@@ -124,7 +116,7 @@ export class SyntheticTelemetrySource extends TelemetrySource {
         if (result.has(id)) continue;
         const i = this.fleet.indexOf(id);
         if (i < 0) continue;
-        reset(this.acc);
+        resetTotals(this.acc);
         if (this.fleet.integrate(i, from, to, this.acc, HOUR_FIELDS.COUNTS) > 0) {
           result.set(id, { good: this.acc.good, total: this.acc.total });
         }
@@ -138,7 +130,7 @@ export class SyntheticTelemetrySource extends TelemetrySource {
       const [from, to] = this.span(range);
       const i = this.fleet.indexOf(serviceId);
       if (i < 0) return null;
-      reset(this.acc);
+      resetTotals(this.acc);
       const covered = this.fleet.integrate(i, from, to, this.acc, HOUR_FIELDS.THROTTLING);
       return covered > 0 ? this.acc.throttledSeconds / covered : null;
     });
@@ -164,7 +156,7 @@ export class SyntheticTelemetrySource extends TelemetrySource {
       const acc = this.acc;
       const fields = HOUR_FIELDS.COUNTS | HOUR_FIELDS.LATENCY;
       for (let i = 0; i < this.fleet.size; i++) {
-        reset(acc);
+        resetTotals(acc);
         if (!(this.fleet.integrate(i, from, to, acc, fields) > 0)) continue;
         const latencyMs =
           acc.total > 0
@@ -241,7 +233,7 @@ export class SyntheticTelemetrySource extends TelemetrySource {
       const a = from + b * stepSeconds;
       if (a >= to) break;
       const z = Math.min(a + stepSeconds, end, to);
-      reset(acc);
+      resetTotals(acc);
       if (this.fleet.integrate(index, a, z, acc, fields) > 0) buckets[b] = read(acc);
     }
     return buckets;
