@@ -18,6 +18,8 @@ export {
   prometheusAvailable,
   prometheusBinaries,
   startPrometheus,
+  type BackfilledPart,
+  type OpenMetricsSource,
   type PrometheusBinaries,
   type StartedPrometheus,
   type StartPrometheusOptions,

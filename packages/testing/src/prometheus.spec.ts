@@ -41,6 +41,32 @@ describe('prometheusBinaries', () => {
     expect(prometheusAvailable(env)).toBe(false);
   });
 
+  it('asks for exactly one of openMetrics and a non-empty openMetricsParts', async () => {
+    const env = { PATH: dir };
+    await expect(startPrometheus({ openMetricsParts: [], env })).rejects.toThrow(
+      /needs `openMetrics` or a non-empty `openMetricsParts`/,
+    );
+    await expect(
+      // @ts-expect-error: the types allow one or the other
+      startPrometheus({ openMetrics: 'a', openMetricsParts: ['b'], env }),
+    ).rejects.toThrow(/not both/);
+  });
+
+  it('kills promtool after promtoolTimeoutMs', async () => {
+    const slow = join(dir, 'slow-promtool');
+    writeFileSync(slow, '#!/bin/sh\nexec sleep 30\n');
+    chmodSync(slow, 0o755);
+    const started = Date.now();
+    await expect(
+      startPrometheus({
+        openMetrics: '# TYPE g gauge\ng 1 0\n',
+        promtoolTimeoutMs: 300,
+        env: { PATH: dir, PROMTOOL_BIN: slow },
+      }),
+    ).rejects.toThrow(/Prometheus did not start: .*slow-promtool .* failed \(SIGKILL\)/);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
   it('fails startPrometheus with the same advice, before making anything', async () => {
     await expect(
       startPrometheus({ openMetrics: '', env: { PROMETHEUS_BIN: '/nonexistent/prometheus' } }),

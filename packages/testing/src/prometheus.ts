@@ -1,7 +1,9 @@
 /**
- * A real Prometheus for integration tests, holding exactly the history a test generates: the
- * OpenMetrics text is backfilled into TSDB blocks with `promtool tsdb create-blocks-from
- * openmetrics`, then `prometheus` serves them from a temporary directory on a free local port.
+ * A real Prometheus for integration tests and benchmarks, holding exactly the history they
+ * generate: the OpenMetrics text is backfilled into TSDB blocks with `promtool tsdb
+ * create-blocks-from openmetrics`, then `prometheus` serves them from a temporary directory on a
+ * free local port. A history too large for one promtool run (promtool maps its whole input into
+ * memory) can come in parts: each is its own file and promtool run, all into one TSDB.
  * Binaries: PROMETHEUS_BIN / PROMTOOL_BIN, else `prometheus` / `promtool` on the PATH
  * (Debian/Ubuntu: `apt-get install -y prometheus`).
  */
@@ -19,21 +21,58 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
-export interface StartPrometheusOptions {
-  /**
-   * The history to serve, in the OpenMetrics text format: `# TYPE` lines, one family after the
-   * other, each series' samples in time order with timestamps in seconds. `# EOF` is appended when
-   * missing. An iterable is streamed to disk, so large histories need not sit in memory.
-   */
-  readonly openMetrics: string | AsyncIterable<string> | Iterable<string>;
+/**
+ * OpenMetrics text: `# TYPE` lines, one family after the other, each series' samples in time
+ * order with timestamps in seconds. `# EOF` is appended when missing. An iterable is streamed to
+ * disk chunk by chunk, so large histories need not sit in memory.
+ */
+export type OpenMetricsSource = string | AsyncIterable<string> | Iterable<string>;
+
+export interface StartPrometheusCommonOptions {
   /** Passed to promtool (default `720h`: a few large blocks load and query faster than 2h ones). */
   readonly maxBlockDuration?: string;
+  /** How long one promtool run may take before it is killed (default 120000). */
+  readonly promtoolTimeoutMs?: number;
   /** Extra `prometheus` flags. */
   readonly extraArgs?: readonly string[];
   /** How long to wait for `/-/ready` (default 30000). */
   readonly readyTimeoutMs?: number;
   /** Where PROMETHEUS_BIN / PROMTOOL_BIN / PATH are read (default process.env). */
   readonly env?: NodeJS.ProcessEnv;
+  /** Called with each promtool process as it starts (e.g. to sample its memory). */
+  readonly onPromtool?: (child: ChildProcess, part: number) => void;
+  /** Called as each part is in the TSDB (e.g. to log progress). */
+  readonly onPartBackfilled?: (part: BackfilledPart) => void;
+}
+
+export type StartPrometheusOptions = StartPrometheusCommonOptions &
+  (
+    | {
+        /** The history to serve. */
+        readonly openMetrics: OpenMetricsSource;
+        readonly openMetricsParts?: undefined;
+      }
+    | {
+        /**
+         * The history to serve in parts, each backfilled by its own promtool run into the same
+         * TSDB (part i + 1 is written while promtool converts part i). Parts may cover the same
+         * time range: Prometheus 2.39+ serves overlapping blocks and compacts them vertically
+         * from its first compaction cycle, a minute after start.
+         */
+        readonly openMetricsParts: readonly OpenMetricsSource[];
+        readonly openMetrics?: undefined;
+      }
+  );
+
+export interface BackfilledPart {
+  /** Index in `openMetricsParts` (0 for `openMetrics`). */
+  readonly index: number;
+  /** Bytes of OpenMetrics text written, `# EOF` included. */
+  readonly bytes: number;
+  /** Writing the text to disk (and generating it, for an iterable). */
+  readonly writeMs: number;
+  /** promtool turning it into blocks. */
+  readonly promtoolMs: number;
 }
 
 export interface StartedPrometheus {
@@ -41,8 +80,17 @@ export interface StartedPrometheus {
   readonly url: string;
   /** The temporary directory (config and TSDB), removed by `stop()`. */
   readonly dir: string;
-  /** Time spent in promtool, and from spawning Prometheus to `/-/ready`. */
+  /** The TSDB directory inside `dir`. */
+  readonly dataDir: string;
+  /** The Prometheus process id. */
+  readonly pid: number;
+  /**
+   * Wall time of the backfill (writing and converting every part; the two overlap), and from
+   * spawning Prometheus to `/-/ready`.
+   */
   readonly timings: { readonly backfillMs: number; readonly startMs: number };
+  /** Each part backfilled, in order. */
+  readonly parts: readonly BackfilledPart[];
   /** Stops Prometheus and removes its temporary directory. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -99,24 +147,22 @@ export function prometheusAvailable(env: NodeJS.ProcessEnv = process.env): boole
   }
 }
 
-async function writeOpenMetrics(
-  file: string,
-  source: StartPrometheusOptions['openMetrics'],
-): Promise<void> {
+/** Writes `source` to `file`, `# EOF` appended when missing; resolves with the bytes written. */
+async function writeOpenMetrics(file: string, source: OpenMetricsSource): Promise<number> {
   if (typeof source === 'string') {
-    writeFileSync(
-      file,
-      /# EOF\s*$/.test(source) ? source : `${source.replace(/\n?$/, '\n')}# EOF\n`,
-    );
-    return;
+    const text = /# EOF\s*$/.test(source) ? source : `${source.replace(/\n?$/, '\n')}# EOF\n`;
+    writeFileSync(file, text);
+    return Buffer.byteLength(text);
   }
-  const out = createWriteStream(file);
+  const out = createWriteStream(file, { highWaterMark: 1 << 20 });
   const failed = once(out, 'error').then(([error]) => Promise.reject(error as Error));
   failed.catch(() => undefined);
   let tail = '';
+  let bytes = 0;
   const write = async (chunk: string): Promise<void> => {
     if (chunk === '') return;
     tail = (tail + chunk).slice(-16);
+    bytes += Buffer.byteLength(chunk);
     if (!out.write(chunk)) await Promise.race([once(out, 'drain'), failed]);
   };
   try {
@@ -127,11 +173,18 @@ async function writeOpenMetrics(
     out.end();
     await Promise.race([once(out, 'close'), failed]);
   }
+  return bytes;
 }
 
-function run(command: string, args: readonly string[], timeoutMs: number): Promise<void> {
+function run(
+  command: string,
+  args: readonly string[],
+  timeoutMs: number,
+  onSpawn?: (child: ChildProcess) => void,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    onSpawn?.(child);
     let output = '';
     const collect = (chunk: Buffer): void => {
       output = (output + chunk.toString()).slice(-8_000);
@@ -210,34 +263,80 @@ async function terminate(child: ChildProcess): Promise<void> {
 }
 
 /**
- * Backfills `openMetrics` and starts Prometheus on it (retention 100 years, so old timestamps
- * stay). Resolves once `/-/ready` answers; `stop()` kills it and removes every file it made.
+ * Backfills every part of `openMetricsParts` into one TSDB, part i + 1 written while promtool
+ * converts part i (two processes, two cores); each file is removed once converted.
  */
-export async function startPrometheus(options: StartPrometheusOptions): Promise<StartedPrometheus> {
-  const bins = prometheusBinaries(options.env);
-  const dir = mkdtempSync(join(tmpdir(), 'slo-engine-prometheus-'));
-  const dataDir = join(dir, 'data');
-  const removeDir = (): void => rmSync(dir, { recursive: true, force: true });
-  let child: ChildProcess | undefined;
-  const killOnExit = (): void => void child?.kill('SIGKILL');
-  try {
-    const input = join(dir, 'history.om.txt');
-    const backfillStarted = Date.now();
-    await writeOpenMetrics(input, options.openMetrics);
+async function backfill(
+  promtool: string,
+  sources: readonly OpenMetricsSource[],
+  dir: string,
+  dataDir: string,
+  options: StartPrometheusCommonOptions,
+): Promise<BackfilledPart[]> {
+  const parts: BackfilledPart[] = [];
+  const convert = async (file: string, index: number, bytes: number, writeMs: number) => {
+    const started = Date.now();
     await run(
-      bins.promtool,
+      promtool,
       [
         'tsdb',
         'create-blocks-from',
         'openmetrics',
         '--quiet',
         `--max-block-duration=${options.maxBlockDuration ?? '720h'}`,
-        input,
+        file,
         dataDir,
       ],
-      120_000,
+      options.promtoolTimeoutMs ?? 120_000,
+      (child) => options.onPromtool?.(child, index),
     );
-    rmSync(input, { force: true });
+    rmSync(file, { force: true });
+    const part = { index, bytes, writeMs, promtoolMs: Date.now() - started };
+    parts.push(part);
+    options.onPartBackfilled?.(part);
+  };
+  let converting: Promise<void> = Promise.resolve();
+  try {
+    for (const [index, source] of sources.entries()) {
+      const file = join(dir, `part-${index}.om.txt`);
+      const started = Date.now();
+      const bytes = await writeOpenMetrics(file, source);
+      const writeMs = Date.now() - started;
+      await converting;
+      converting = convert(file, index, bytes, writeMs);
+      // Keep a rejection from going unhandled while the next part is written.
+      converting.catch(() => undefined);
+    }
+    await converting;
+  } finally {
+    // Never leave promtool writing into a directory about to be removed.
+    await converting.catch(() => undefined);
+  }
+  return parts;
+}
+
+/**
+ * Backfills `openMetrics` (or every part of `openMetricsParts`) and starts Prometheus on it
+ * (retention 100 years, so old timestamps stay). Resolves once `/-/ready` answers; `stop()` kills
+ * it and removes every file it made.
+ */
+export async function startPrometheus(options: StartPrometheusOptions): Promise<StartedPrometheus> {
+  const bins = prometheusBinaries(options.env);
+  const sources =
+    options.openMetricsParts ?? (options.openMetrics === undefined ? [] : [options.openMetrics]);
+  if (sources.length === 0 || (options.openMetrics !== undefined && options.openMetricsParts)) {
+    throw new Error(
+      '@slo-engine/testing: startPrometheus needs `openMetrics` or a non-empty `openMetricsParts`, not both.',
+    );
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'slo-engine-prometheus-'));
+  const dataDir = join(dir, 'data');
+  const removeDir = (): void => rmSync(dir, { recursive: true, force: true });
+  let child: ChildProcess | undefined;
+  const killOnExit = (): void => void child?.kill('SIGKILL');
+  try {
+    const backfillStarted = Date.now();
+    const parts = await backfill(bins.promtool, sources, dir, dataDir, options);
     const backfillMs = Date.now() - backfillStarted;
 
     const config = join(dir, 'prometheus.yml');
@@ -280,7 +379,10 @@ export async function startPrometheus(options: StartPrometheusOptions): Promise<
       return {
         url,
         dir,
+        dataDir,
+        pid: started.pid!,
         timings: { backfillMs, startMs: Date.now() - startStarted },
+        parts,
         stop: () =>
           (stopped ??= (async () => {
             await terminate(started);

@@ -1,7 +1,7 @@
 /**
  * PrometheusTelemetrySource against a real Prometheus (2.42 from the Debian package here) holding
- * 32 days of generated history, backfilled with promtool. Every expectation is computed from the
- * generated series in this file, not from Prometheus.
+ * 32 days of generated history (__fixtures__/generated-history.ts), backfilled with promtool.
+ * Every expectation is computed from the generated series, not from Prometheus.
  *
  * Exactness: samples are every 15 minutes on a grid aligned with every window and step queried,
  * and every series exists from the first sample to the last (except a deliberate gap whose ends
@@ -10,207 +10,59 @@
  * extrapolation, and counts (integers) come back exact. Throttled seconds are multiples of 1/64,
  * exact in binary, so only the final division by the range differs in the last bits.
  */
-import { type DomainError, TelemetryErrorCodes, type RequestCounts } from '@slo-engine/core';
+import { type DomainError, TelemetryErrorCodes } from '@slo-engine/core';
 import { startPrometheus, type StartedPrometheus } from '@slo-engine/testing';
+import {
+  GeneratedHistory,
+  type LatencyProfile,
+  sampleGrid,
+  type ServiceProfile,
+} from './__fixtures__/generated-history';
 import { PrometheusHttpClient, type PrometheusQueryEvent } from './prometheus-http';
 import { PrometheusTelemetrySource } from './prometheus-telemetry.adapter';
 
-const T0 = Date.UTC(2025, 0, 1) / 1000; // seconds; sample k is at T0 + k·RES
-const RES = 900;
-const PER_HOUR = 3_600 / RES;
-const PER_DAY = 86_400 / RES;
-const DAYS = 32;
-const N = DAYS * PER_DAY; // samples 0..N
+const GRID = sampleGrid(Date.UTC(2025, 0, 1) / 1000, 900, 32); // samples 0..N, every 15 minutes
+const { resolutionSeconds: RES, perHour: PER_HOUR, perDay: PER_DAY, last: N, at } = GRID;
 
 const SERVICES = ['checkout', 'api.gateway', 'apiXgateway', 'search', 'payments'] as const;
 type Service = (typeof SERVICES)[number];
-const BASE_RATE: Record<Service, number> = {
-  checkout: 600,
-  'api.gateway': 1500,
-  apiXgateway: 300, // matches `api.gateway` as an unescaped regex: must never be counted with it
-  search: 900,
-  payments: 400,
-};
-const STATUSES = ['200', '404', '500', '503'] as const;
 const LE = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] as const;
-const BASE_WEIGHTS = [0.02, 0.08, 0.2, 0.3, 0.2, 0.1, 0.05, 0.03, 0.015, 0.004, 0.001];
-const INCIDENT_WEIGHTS = [0, 0.01, 0.04, 0.1, 0.15, 0.2, 0.2, 0.15, 0.1, 0.04, 0.01];
-
-/** Hours with a high share of server errors (and slower answers). */
-const INCIDENTS: readonly {
-  service: Service;
-  day: number;
-  hour: number;
-  hours: number;
-  share: number;
-}[] = [
-  { service: 'checkout', day: 5, hour: 10, hours: 2, share: 0.4 },
-  { service: 'search', day: 12, hour: 3, hours: 1, share: 0.25 },
-  { service: 'api.gateway', day: 20, hour: 14, hours: 1, share: 0.3 },
-];
+const LATENCY: LatencyProfile = {
+  bounds: LE,
+  weights: [0.02, 0.08, 0.2, 0.3, 0.2, 0.1, 0.05, 0.03, 0.015, 0.004, 0.001],
+  incidentWeights: [0, 0.01, 0.04, 0.1, 0.15, 0.2, 0.2, 0.15, 0.1, 0.04, 0.01],
+  jitter: 0.2,
+  remainderBucket: 4,
+};
 /** `search` restarts: its 200 counter starts again from 0 just after sample RESET_K − 1. */
 const RESET_K = 15 * PER_DAY + 26;
-/** `payments` has no samples strictly between these (09:00 and 06:00 on day 10). */
+/** `payments` has no samples strictly between these (06:00 and 09:00 on day 10). */
 const GAP = { from: 10 * PER_DAY + 6 * PER_HOUR, to: 10 * PER_DAY + 9 * PER_HOUR };
-const inGap = (service: Service, k: number): boolean =>
-  service === 'payments' && k > GAP.from && k < GAP.to;
 
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-interface History {
-  /** True cumulative request counts per service and status (index k). */
-  readonly requests: Record<Service, Record<(typeof STATUSES)[number], Float64Array>>;
-  /** True cumulative counts of requests at or below LE[j] (j = LE.length is +Inf). */
-  readonly latency: Record<Service, Float64Array[]>;
-  /** Cumulative throttled seconds per pod. */
-  readonly pods: Record<Service, Map<string, Float64Array>>;
-}
-
-function generate(): History {
-  const random = mulberry32(20250101);
-  const requests = {} as History['requests'];
-  const latency = {} as History['latency'];
-  const pods = {} as History['pods'];
-  for (const service of SERVICES) {
-    const counters = Object.fromEntries(
-      STATUSES.map((s) => [s, new Float64Array(N + 1)]),
-    ) as Record<(typeof STATUSES)[number], Float64Array>;
-    const buckets = Array.from({ length: LE.length + 1 }, () => new Float64Array(N + 1));
-    for (let k = 1; k <= N; k++) {
-      const hourOfDay = Math.floor((k - 1) / PER_HOUR) % 24;
-      const day = Math.floor((k - 1) / PER_DAY);
-      const diurnal = 1 + 0.5 * Math.sin((2 * Math.PI * ((k - 1) % PER_DAY)) / PER_DAY);
-      const total = Math.round(BASE_RATE[service] * diurnal * (0.9 + 0.2 * random()));
-      const incident = INCIDENTS.find(
-        (i) =>
-          i.service === service &&
-          i.day === day &&
-          hourOfDay >= i.hour &&
-          hourOfDay < i.hour + i.hours,
-      );
-      const e5xx = incident ? incident.share : 0.002;
-      const e500 = Math.floor(total * e5xx * 0.75 + random());
-      const e503 = Math.floor(total * e5xx * 0.25 + random());
-      const e404 = Math.floor(total * 0.01 + random());
-      const ok = total - e500 - e503 - e404;
-      const increments = { '200': ok, '404': e404, '500': e500, '503': e503 };
-      for (const status of STATUSES)
-        counters[status][k] = counters[status][k - 1] + increments[status];
-
-      const weights = (incident ? INCIDENT_WEIGHTS : BASE_WEIGHTS).map(
-        (w) => w * (0.8 + 0.4 * random()),
-      );
-      const sum = weights.reduce((a, b) => a + b, 0);
-      const counts = weights.map((w) => Math.floor((total * w) / sum));
-      counts[4] += total - counts.reduce((a, b) => a + b, 0);
-      let cumulative = 0;
-      for (let j = 0; j <= LE.length; j++) {
-        cumulative += counts[j];
-        buckets[j][k] = buckets[j][k - 1] + cumulative;
-      }
-    }
-    requests[service] = counters;
-    latency[service] = buckets;
-    pods[service] = new Map();
-    for (const suffix of ['7f9c4-2xk8p', '7f9c4-q9zt4']) {
-      const series = new Float64Array(N + 1);
-      for (let k = 1; k <= N; k++) series[k] = series[k - 1] + Math.floor(random() * 64 * 20) / 64;
-      pods[service].set(`${service}-${suffix}`, series);
-    }
-  }
-  return { requests, latency, pods };
-}
-
-/** The OpenMetrics text Prometheus is backfilled from, one series at a time. */
-function* openMetrics(history: History): Generator<string> {
-  const ts = (k: number): number => T0 + k * RES;
-  yield '# TYPE http_requests counter\n';
-  for (const service of SERVICES) {
-    for (const status of STATUSES) {
-      const truth = history.requests[service][status];
-      const lines: string[] = [];
-      for (let k = 0; k <= N; k++) {
-        if (inGap(service, k)) continue;
-        const restarted = service === 'search' && status === '200' && k >= RESET_K;
-        const value = restarted ? truth[k] - truth[RESET_K - 1] : truth[k];
-        lines.push(
-          `http_requests_total{service="${service}",status="${status}"} ${value} ${ts(k)}\n`,
-        );
-      }
-      yield lines.join('');
-    }
-  }
-  yield '# TYPE http_request_duration_seconds histogram\n';
-  for (const service of SERVICES) {
-    const buckets = history.latency[service];
-    const lines: string[] = [];
-    for (let k = 0; k <= N; k++) {
-      if (inGap(service, k)) continue;
-      const labels = `service="${service}"`;
-      LE.forEach((le, j) =>
-        lines.push(
-          `http_request_duration_seconds_bucket{${labels},le="${le}"} ${buckets[j][k]} ${ts(k)}\n`,
-        ),
-      );
-      const count = buckets[LE.length][k];
-      lines.push(`http_request_duration_seconds_bucket{${labels},le="+Inf"} ${count} ${ts(k)}\n`);
-      lines.push(`http_request_duration_seconds_count{${labels}} ${count} ${ts(k)}\n`);
-      lines.push(`http_request_duration_seconds_sum{${labels}} ${count * 0.05} ${ts(k)}\n`);
-    }
-    yield lines.join('');
-  }
-  yield '# TYPE container_cpu_cfs_throttled_seconds counter\n';
-  for (const service of SERVICES) {
-    for (const [pod, series] of history.pods[service]) {
-      const lines: string[] = [];
-      for (let k = 0; k <= N; k++) {
-        if (!inGap(service, k))
-          lines.push(
-            `container_cpu_cfs_throttled_seconds_total{pod="${pod}"} ${series[k]} ${ts(k)}\n`,
-          );
-      }
-      yield lines.join('');
-    }
-  }
-  yield '# EOF\n';
-}
+/** Every service: 0.2% server errors, the latency histogram above and two throttled pods. */
+const profile = (service: Service, rate: number, more: Partial<ServiceProfile> = {}) => ({
+  rate,
+  errorShare: 0.002,
+  latency: LATENCY,
+  pods: { [`${service}-7f9c4-2xk8p`]: 20, [`${service}-7f9c4-q9zt4`]: 20 },
+  ...more,
+});
+/** Incidents: hours with a high share of server errors (and slower answers). */
+const PROFILES: Readonly<Record<Service, ServiceProfile>> = {
+  checkout: profile('checkout', 600, { incidents: [{ day: 5, hour: 10, hours: 2, share: 0.4 }] }),
+  'api.gateway': profile('api.gateway', 1500, {
+    incidents: [{ day: 20, hour: 14, hours: 1, share: 0.3 }],
+  }),
+  // Matches `api.gateway` as an unescaped regex: must never be counted with it.
+  apiXgateway: profile('apiXgateway', 300),
+  search: profile('search', 900, {
+    incidents: [{ day: 12, hour: 3, hours: 1, share: 0.25 }],
+    counterReset: { status: '200', at: RESET_K },
+  }),
+  payments: profile('payments', 400, { gap: GAP }),
+};
 
 // ---- the oracle: what the adapter must answer, from the generated series ----
-
-const at = (k: number): Date => new Date((T0 + k * RES) * 1000);
-const sampled = (service: Service, k: number): boolean => k >= 0 && k <= N && !inGap(service, k);
-
-function countsBetween(
-  history: History,
-  service: Service,
-  from: number,
-  to: number,
-): RequestCounts | null {
-  if (!sampled(service, from) || !sampled(service, to)) return null;
-  const c = history.requests[service];
-  const diff = (status: (typeof STATUSES)[number]): number => c[status][to] - c[status][from];
-  const total = STATUSES.reduce((sum, status) => sum + diff(status), 0);
-  return { good: total - diff('500') - diff('503'), total };
-}
-
-function histogramBetween(
-  history: History,
-  service: Service,
-  from: number,
-  to: number,
-): number[] | null {
-  if (!sampled(service, from) || !sampled(service, to)) return null;
-  return history.latency[service].map((cumulative) => cumulative[to] - cumulative[from]);
-}
 
 /** Prometheus' documented histogram_quantile estimate: linear interpolation inside the bucket. */
 function quantile(q: number, counts: readonly number[]): number {
@@ -231,16 +83,20 @@ function quantile(q: number, counts: readonly number[]): number {
 // ---- the tests ----
 
 let prometheus: StartedPrometheus;
-let history: History;
+let history: GeneratedHistory<Service>;
 let telemetry: PrometheusTelemetrySource;
 const events: PrometheusQueryEvent[] = [];
 const timings: Record<string, number> = {};
 
 beforeAll(async () => {
   const started = Date.now();
-  history = generate();
+  history = new GeneratedHistory({
+    seed: 'prometheus-telemetry.adapter',
+    grid: GRID,
+    services: PROFILES,
+  });
   timings.generateMs = Date.now() - started;
-  prometheus = await startPrometheus({ openMetrics: openMetrics(history) });
+  prometheus = await startPrometheus({ openMetrics: history.openMetrics() });
   timings.backfillMs = prometheus.timings.backfillMs;
   timings.startMs = prometheus.timings.startMs;
   telemetry = new PrometheusTelemetrySource({
@@ -265,7 +121,7 @@ describe('requestCounts (hourly, 30 days)', () => {
       expect(series.start).toEqual(range30.start);
       expect(series.buckets).toHaveLength(720);
       const expected = Array.from({ length: 720 }, (_, i) =>
-        countsBetween(history, service, DAY_K + i * PER_HOUR, DAY_K + (i + 1) * PER_HOUR),
+        history.countsBetween(service, DAY_K + i * PER_HOUR, DAY_K + (i + 1) * PER_HOUR),
       );
       expect(series.buckets).toEqual(expected);
       const gaps = series.buckets.flatMap((bucket, i) => (bucket === null ? [i] : []));
@@ -295,7 +151,7 @@ describe('requestCounts (hourly, 30 days)', () => {
     );
     expect(series.buckets).toEqual(
       Array.from({ length: 3 * DAY_K }, (_, i) =>
-        countsBetween(history, 'search', from + i, from + i + 1),
+        history.countsBetween('search', from + i, from + i + 1),
       ),
     );
   });
@@ -312,7 +168,7 @@ describe('latencyHistograms', () => {
     expect(series.boundsMs).toEqual([5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, Infinity]);
     expect(series.buckets).toEqual(
       Array.from({ length: 48 }, (_, i) =>
-        histogramBetween(history, 'checkout', from + i * PER_HOUR, from + (i + 1) * PER_HOUR),
+        history.histogramBetween('checkout', from + i * PER_HOUR, from + (i + 1) * PER_HOUR),
       ),
     );
   });
@@ -326,7 +182,7 @@ describe('latencyHistograms', () => {
     );
     expect(series.buckets.flatMap((b, i) => (b === null ? [i] : []))).toEqual([6, 7, 8]);
     expect(series.buckets[9]).toEqual(
-      histogramBetween(history, 'payments', from + 9 * PER_HOUR, from + 10 * PER_HOUR),
+      history.histogramBetween('payments', from + 9 * PER_HOUR, from + 10 * PER_HOUR),
     );
   });
 });
@@ -337,7 +193,7 @@ describe('requestTotals', () => {
     const totals = await telemetry.requestTotals([...SERVICES, 'not-deployed'], range30);
     expect(totals).toEqual(
       new Map(
-        SERVICES.map((service) => [service, countsBetween(history, service, DAY_K, 31 * DAY_K)]),
+        SERVICES.map((service) => [service, history.countsBetween(service, DAY_K, 31 * DAY_K)]),
       ),
     );
     expect(events.length - before).toBe(2);
@@ -347,7 +203,7 @@ describe('requestTotals', () => {
     const totals = await telemetry.requestTotals(['api.gateway'], range30);
     expect([...totals.keys()]).toEqual(['api.gateway']);
     expect(totals.get('api.gateway')).toEqual(
-      countsBetween(history, 'api.gateway', DAY_K, 31 * DAY_K),
+      history.countsBetween('api.gateway', DAY_K, 31 * DAY_K),
     );
   });
 
@@ -367,10 +223,7 @@ describe('cpuThrottling', () => {
     'averages the summed throttling of %s’s pods',
     async (service) => {
       const seconds = 30 * 86_400;
-      const throttled = [...history.pods[service].values()].reduce(
-        (sum, series) => sum + series[31 * DAY_K] - series[DAY_K],
-        0,
-      );
+      const throttled = history.throttledBetween(service, DAY_K, 31 * DAY_K)!;
       expect(await telemetry.cpuThrottling(service, range30)).toBeCloseTo(throttled / seconds, 12);
     },
   );
@@ -395,9 +248,9 @@ describe('fleetAggregates', () => {
       expect([...fleet.keys()].sort()).toEqual([...SERVICES].sort());
       for (const service of SERVICES) {
         const aggregate = fleet.get(service)!;
-        const counts = countsBetween(history, service, end - days * DAY_K, end)!;
+        const counts = history.countsBetween(service, end - days * DAY_K, end)!;
         expect({ good: aggregate.good, total: aggregate.total }).toEqual(counts);
-        const histogram = histogramBetween(history, service, end - days * DAY_K, end)!;
+        const histogram = history.histogramBetween(service, end - days * DAY_K, end)!;
         expect(aggregate.latencyMs).not.toBeNull();
         expect(aggregate.latencyMs!.p50).toBeCloseTo(quantile(0.5, histogram) * 1000, 6);
         expect(aggregate.latencyMs!.p95).toBeCloseTo(quantile(0.95, histogram) * 1000, 6);
