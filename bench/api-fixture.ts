@@ -13,7 +13,11 @@ export interface RunningApi {
   close(): Promise<void>;
 }
 
-export async function startApi(): Promise<RunningApi> {
+/**
+ * `env` adds to the API's configuration, e.g. `{ PROMETHEUS_URL }` to read telemetry from a real
+ * Prometheus instead of the synthetic fleet of the stored graph.
+ */
+export async function startApi(env: Readonly<Record<string, string>> = {}): Promise<RunningApi> {
   const db = await createTestDatabase('slo_bench');
   const dataSource = createDataSource({ url: db.url });
   await dataSource.initialize();
@@ -21,6 +25,7 @@ export async function startApi(): Promise<RunningApi> {
   const config = loadApiConfig({
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
     METRICS_ENABLED: 'true',
+    ...env,
   });
   const app = await createApiApp({ config, dataSource });
   await app.listen({ port: 0, host: '127.0.0.1' });

@@ -26,6 +26,10 @@ const num = (result: Json, path: string): number | undefined => {
   return typeof value === 'number' ? value : undefined;
 };
 
+/** A figure of the result rounded for a sentence (`?` when missing). */
+const fixed = (result: Json, path: string, digits = 1): string =>
+  num(result, path)?.toFixed(digits) ?? '?';
+
 const ROWS: readonly Row[] = [
   {
     bench: 'ingest-http',
@@ -67,6 +71,46 @@ const ROWS: readonly Row[] = [
     path: 'both.p95Ms',
     unit: 'ms',
     goal: 20,
+  },
+  {
+    bench: 'recommendations',
+    metric: 'cached GET /slo-recommendations over HTTP, one client (p95)',
+    requirement: 'p95 ≤20 ms',
+    path: 'cached.p95Ms',
+    unit: 'ms',
+    goal: 20,
+    peer: (r) =>
+      `p50 ${fixed(r, 'cached.p50Ms')} ms, p99 ${fixed(r, 'cached.p99Ms')} ms; one raw Prometheus query_range p50 ${fixed(r, 'prometheusRoundTrip.p50Ms')} ms`,
+  },
+  {
+    bench: 'recommendations',
+    metric: 'force_regenerate=true, 50 hard dependencies, real Prometheus (p95)',
+    requirement: 'p95 ≤250 ms (seed: <5 s)',
+    path: 'forceRegenerate.p95Ms',
+    unit: 'ms',
+    goal: 250,
+    peer: (r) =>
+      `p50 ${fixed(r, 'forceRegenerate.p50Ms')} ms; one raw query_range of the service p50 ${fixed(r, 'prometheusRoundTrip.p50Ms')} ms → regenerate is **${fixed(r, 'forceP50ToRoundTripP50')}×** it (6 queries + recommenders + store); seed ceiling ratio ${num(r, 'forceRegenerate.ratioToSeedCeiling')}`,
+  },
+  {
+    bench: 'aggregation',
+    metric: 'hourly SLI aggregation, 5,000 services, windows 1h–90d, real Prometheus + PostgreSQL',
+    requirement: '≤60 s (seed: <30 min)',
+    path: 'totalMs',
+    unit: 'ms',
+    goal: 60_000,
+    peer: (r) =>
+      `seed ceiling 30 min → ratio ${num(r, 'ratioToSpecCeiling')}; ${num(r, 'history.days')} days of history at 1 h: window 28d ${fixed(r, 'run.windows.28d.ms', 0)} ms, 90d ${fixed(r, 'run.windows.90d.ms', 0)} ms (history covers ${fixed(r, 'run.windows.90d.historyCovered', 2)} of it), upsert of ${num(r, 'run.rowsWritten')} rows ${fixed(r, 'run.upsertMs', 0)} ms; Prometheus peak RSS ${num(r, 'prometheusPeakRssMiB')} MiB`,
+  },
+  {
+    bench: 'aggregation',
+    metric: 'same, the 90d window estimated at a full 90-day history',
+    requirement: '≤60 s',
+    path: 'ninetyDayAtFullHistory.totalMs',
+    unit: 'ms',
+    goal: 60_000,
+    peer: (r) =>
+      `estimate (least squares of window time on samples scanned): 90d window ${fixed(r, 'ninetyDayAtFullHistory.ms', 0)} ms, above the 10 s default query timeout: ${(r.ninetyDayAtFullHistory as Json | undefined)?.likelyAboveDefaultQueryTimeout === true ? '**likely**' : 'no'}`,
   },
   {
     bench: 'graph-scc',
@@ -189,6 +233,7 @@ const ROWS: readonly Row[] = [
 
 function format(value: number, unit: Row['unit']): string {
   if (unit === 'M/s') return `${(value / 1e6).toFixed(1)} M/s`;
+  if (unit === 'ms' && value >= 10_000) return `${(value / 1000).toFixed(1)} s`;
   return `${value < 10 ? value.toFixed(2) : value.toFixed(1)} ${unit}`;
 }
 
