@@ -175,3 +175,7 @@ export {
   type RecommendationStoresFactory,
   type RecommendationStoresUnderTest,
 } from './recommendations/testing/recommendation-stores.contract';
+export {
+  assertStorableAggregates,
+  assertStorableRecommendations,
+} from './recommendations/recommendation-store-rules';

@@ -4,7 +4,6 @@ import {
   DomainError,
   DomainErrorCodes,
   type Explanation,
-  type FieldError,
   type LatencyRecommendation,
   type NewRecommendation,
   type Recommendation,
@@ -12,6 +11,7 @@ import {
   RecommendationRepository,
   type SliType,
   type StoredRecommendation,
+  assertStorableRecommendations,
 } from '@slo-engine/core';
 import { type EntityManager } from 'typeorm';
 import { arrayLiteral, inTransaction, rows } from './sql';
@@ -207,34 +207,6 @@ WHERE r.service_id = (SELECT id FROM services WHERE service_id = $1)
 ORDER BY r.generated_at DESC, r.id DESC
 LIMIT $2`;
 
-const DIGEST = /^[0-9a-f]{64}$/;
-
-/** The rules the table's constraints enforce, checked first for a precise DomainError. */
-function checkRecommendations(recommendations: readonly NewRecommendation[]): void {
-  const errors: FieldError[] = [];
-  recommendations.forEach((r, i) => {
-    if (r.sliType !== r.recommendation.sliType) {
-      errors.push({ field: `[${i}].sliType`, message: 'differs from recommendation.sliType' });
-    }
-    if (!Number.isInteger(r.lookbackDays) || r.lookbackDays < 7 || r.lookbackDays > 365) {
-      errors.push({ field: `[${i}].lookbackDays`, message: 'must be an integer from 7 to 365' });
-    }
-    if (!Number.isSafeInteger(r.graphVersion) || r.graphVersion < 0) {
-      errors.push({ field: `[${i}].graphVersion`, message: 'must be a non-negative integer' });
-    }
-    if (!DIGEST.test(r.dependencyDigest)) {
-      errors.push({ field: `[${i}].dependencyDigest`, message: 'must be 64 lowercase hex digits' });
-    }
-  });
-  if (errors.length > 0) {
-    throw new DomainError(
-      DomainErrorCodes.INVALID_INPUT,
-      `Cannot store: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}.`,
-      { fieldErrors: errors },
-    );
-  }
-}
-
 function lockKey(serviceId: string, sliType: SliType): string {
   return `${serviceId}|${sliType}`;
 }
@@ -268,7 +240,7 @@ export class PostgresRecommendationRepository extends RecommendationRepository {
     recommendations: readonly NewRecommendation[],
   ): Promise<readonly StoredRecommendation[]> {
     if (recommendations.length === 0) return [];
-    checkRecommendations(recommendations);
+    assertStorableRecommendations(recommendations);
 
     // Per key, the input position of its last recommendation: that one stays active.
     const lastIndex = new Map<string, number>();

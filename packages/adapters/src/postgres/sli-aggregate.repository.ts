@@ -1,13 +1,9 @@
 import {
-  AGGREGATE_SLI_TYPES,
-  AGGREGATE_WINDOWS,
   type AggregateSliType,
   type AggregateWindow,
-  DomainError,
-  DomainErrorCodes,
-  type FieldError,
   type SliAggregate,
   SliAggregateRepository,
+  assertStorableAggregates,
 } from '@slo-engine/core';
 import { type EntityManager } from 'typeorm';
 import { arrayLiteral, rows } from './sql';
@@ -74,38 +70,6 @@ interface AggregateRow {
   readonly computed_at: Date;
 }
 
-const SLI_TYPES = new Set<string>(AGGREGATE_SLI_TYPES);
-const WINDOWS = new Set<string>(AGGREGATE_WINDOWS);
-
-/** What the column types and constraints would refuse, checked first for a precise DomainError. */
-function checkAggregates(aggregates: readonly SliAggregate[]): void {
-  const errors: FieldError[] = [];
-  aggregates.forEach((a, i) => {
-    if (!SLI_TYPES.has(a.sliType)) {
-      errors.push({ field: `[${i}].sliType`, message: 'is not an aggregate SLI type' });
-    }
-    if (!WINDOWS.has(a.window)) {
-      errors.push({ field: `[${i}].window`, message: 'is not an aggregate window' });
-    }
-    if (!Number.isFinite(a.value)) {
-      errors.push({ field: `[${i}].value`, message: 'must be a finite number' });
-    }
-    if (!Number.isSafeInteger(a.sampleCount) || a.sampleCount < 0) {
-      errors.push({ field: `[${i}].sampleCount`, message: 'must be a non-negative integer' });
-    }
-    if (Number.isNaN(a.computedAt.getTime())) {
-      errors.push({ field: `[${i}].computedAt`, message: 'must be a valid date' });
-    }
-  });
-  if (errors.length > 0) {
-    throw new DomainError(
-      DomainErrorCodes.INVALID_INPUT,
-      `Cannot store: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}.`,
-      { fieldErrors: errors },
-    );
-  }
-}
-
 /**
  * `sli_aggregates` (the spec's `window` column is `time_window`). Bound to an EntityManager like
  * the other repositories; every method is one statement.
@@ -124,7 +88,7 @@ export class PostgresSliAggregateRepository extends SliAggregateRepository {
     aggregates: readonly SliAggregate[],
   ): Promise<{ readonly written: number; readonly unknownServices: number }> {
     if (aggregates.length === 0) return { written: 0, unknownServices: 0 };
-    checkAggregates(aggregates);
+    assertStorableAggregates(aggregates);
     // ON CONFLICT DO UPDATE may not touch a row twice in one statement: keep the last per key.
     const last = new Map<string, SliAggregate>();
     for (const a of aggregates) {

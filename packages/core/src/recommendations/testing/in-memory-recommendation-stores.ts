@@ -6,7 +6,7 @@
  * JSON copies (Dates revived, like the adapter's jsonb columns), so callers cannot change what is
  * stored. For unit tests, app tests and demos; not for production.
  */
-import { DomainError, DomainErrorCodes, type FieldError } from '../../shared/domain-error';
+import { DomainError, DomainErrorCodes } from '../../shared/domain-error';
 import { sequentialUuids } from '../../graph/testing/in-memory-graph-stores';
 import {
   AGGREGATE_SLI_TYPES,
@@ -17,6 +17,10 @@ import {
   SliAggregateRepository,
 } from '../recommendation.ports';
 import { type SliType, type StoredRecommendation } from '../recommendation.types';
+import {
+  assertStorableAggregates,
+  assertStorableRecommendations,
+} from '../recommendation-store-rules';
 import { AGGREGATE_WINDOWS, type AggregateWindow } from '../telemetry.port';
 
 /**
@@ -31,10 +35,6 @@ export interface InMemoryRecommendationRepositoryOptions {
   readonly newId?: () => string;
 }
 
-const DIGEST = /^[0-9a-f]{64}$/;
-const MIN_LOOKBACK_DAYS = 7;
-const MAX_LOOKBACK_DAYS = 365;
-
 async function unknownServiceIds(
   known: KnownServices,
   serviceIds: Iterable<string>,
@@ -45,63 +45,6 @@ async function unknownServiceIds(
     if (!exists) unknown.push(serviceId);
   }
   return unknown;
-}
-
-function invalidInput(fieldErrors: readonly FieldError[]): DomainError {
-  return new DomainError(
-    DomainErrorCodes.INVALID_INPUT,
-    `Cannot store: ${fieldErrors.map((e) => `${e.field} ${e.message}`).join('; ')}.`,
-    { fieldErrors },
-  );
-}
-
-/** The rules the PostgreSQL schema enforces, checked before anything is stored. */
-function checkRecommendations(recommendations: readonly NewRecommendation[]): void {
-  const errors: FieldError[] = [];
-  recommendations.forEach((r, i) => {
-    if (r.sliType !== r.recommendation.sliType) {
-      errors.push({ field: `[${i}].sliType`, message: 'differs from recommendation.sliType' });
-    }
-    if (
-      !Number.isInteger(r.lookbackDays) ||
-      r.lookbackDays < MIN_LOOKBACK_DAYS ||
-      r.lookbackDays > MAX_LOOKBACK_DAYS
-    ) {
-      errors.push({
-        field: `[${i}].lookbackDays`,
-        message: `must be an integer from ${MIN_LOOKBACK_DAYS} to ${MAX_LOOKBACK_DAYS}`,
-      });
-    }
-    if (!Number.isSafeInteger(r.graphVersion) || r.graphVersion < 0) {
-      errors.push({ field: `[${i}].graphVersion`, message: 'must be a non-negative integer' });
-    }
-    if (!DIGEST.test(r.dependencyDigest)) {
-      errors.push({ field: `[${i}].dependencyDigest`, message: 'must be 64 lowercase hex digits' });
-    }
-  });
-  if (errors.length > 0) throw invalidInput(errors);
-}
-
-function checkAggregates(aggregates: readonly SliAggregate[]): void {
-  const errors: FieldError[] = [];
-  aggregates.forEach((a, i) => {
-    if (!AGGREGATE_SLI_TYPES.includes(a.sliType)) {
-      errors.push({ field: `[${i}].sliType`, message: 'is not an aggregate SLI type' });
-    }
-    if (!AGGREGATE_WINDOWS.includes(a.window)) {
-      errors.push({ field: `[${i}].window`, message: 'is not an aggregate window' });
-    }
-    if (!Number.isFinite(a.value)) {
-      errors.push({ field: `[${i}].value`, message: 'must be a finite number' });
-    }
-    if (!Number.isSafeInteger(a.sampleCount) || a.sampleCount < 0) {
-      errors.push({ field: `[${i}].sampleCount`, message: 'must be a non-negative integer' });
-    }
-    if (Number.isNaN(a.computedAt.getTime())) {
-      errors.push({ field: `[${i}].computedAt`, message: 'must be a valid date' });
-    }
-  });
-  if (errors.length > 0) throw invalidInput(errors);
 }
 
 function serviceNotFound(serviceIds: readonly string[]): DomainError {
@@ -211,7 +154,7 @@ export class InMemoryRecommendationRepository extends RecommendationRepository {
   async saveActive(
     recommendations: readonly NewRecommendation[],
   ): Promise<readonly StoredRecommendation[]> {
-    checkRecommendations(recommendations);
+    assertStorableRecommendations(recommendations);
     const unknown = await unknownServiceIds(
       this.knownServices,
       recommendations.map((r) => r.serviceId),
@@ -300,7 +243,7 @@ export class InMemorySliAggregateRepository extends SliAggregateRepository {
   async upsert(
     aggregates: readonly SliAggregate[],
   ): Promise<{ readonly written: number; readonly unknownServices: number }> {
-    checkAggregates(aggregates);
+    assertStorableAggregates(aggregates);
     const unknown = new Set(
       await unknownServiceIds(
         this.knownServices,
