@@ -177,6 +177,16 @@ const ROWS: readonly Row[] = [
     unit: 'ms',
   },
   {
+    bench: 'impact-analysis',
+    metric: 'FR-4 impact analysis of a hub, 5k / 50k with hubs, ~4.9k upstream (p95)',
+    requirement: 'p95 ≤100 ms (seed: <10 s)',
+    path: 'p95Ms',
+    unit: 'ms',
+    goal: 100,
+    peer: (r) =>
+      `p50 ${fixed(r, 'p50Ms')} ms; naive compositeAvailabilityOf per upstream ≈ ${fixed(r, 'peer.extrapolatedAllMs', 0)} ms → **${num(r, 'speedupVsNaive')}×**; one giant cycle p95 ${fixed(r, 'cyclic.p95Ms')} ms`,
+  },
+  {
     bench: 'idempotency',
     metric: 'in-memory store begin + complete at capacity 10k, evicting (p99)',
     requirement: 'get+set p99 ≤10 µs',

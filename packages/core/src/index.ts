@@ -179,3 +179,14 @@ export {
   assertStorableAggregates,
   assertStorableRecommendations,
 } from './recommendations/recommendation-store-rules';
+
+// FR-4: impact analysis of a proposed availability target.
+export {
+  analyseImpact,
+  type ImpactAnalysis,
+  type ImpactAnalysisInput,
+  type ImpactAnalysisSummary,
+  type ImpactedService,
+  type ImpactRelationship,
+} from './slos/impact-analysis/impact-analysis';
+export { unobservedPlannedAvailability } from './recommendations/dependency-analysis';

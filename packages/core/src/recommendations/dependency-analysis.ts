@@ -198,11 +198,29 @@ function plannedAvailability(
   }
   const seen = observed.get(service.serviceId);
   if (seen !== undefined) return { availability: seen, source: 'observed' };
-  // FR-3: a published SLA is planned with pessimistically (99.99% → 99.89%).
+  return unobservedAvailability(service);
+}
+
+// FR-3: a published SLA is planned with pessimistically (99.99% → 99.89%).
+function unobservedAvailability(
+  service: Pick<ClosureService, 'publishedSla' | 'assumedAvailability'>,
+): { availability: number; source: 'published-sla' | 'assumed' } {
   if (service.publishedSla !== null) {
     return { availability: service.publishedSla * (1 - SLA_PENALTY), source: 'published-sla' };
   }
   return { availability: service.assumedAvailability, source: 'assumed' };
+}
+
+/**
+ * The availability a service is planned with when nothing was observed for it (the FR-3 rule
+ * `analyseComposite` applies): its published SLA less the 0.1% penalty when declared, else its
+ * archetype's baseline. Ratio.
+ */
+export function unobservedPlannedAvailability(node: ServiceNode): {
+  availability: number;
+  source: 'published-sla' | 'assumed';
+} {
+  return unobservedAvailability(closureService(node));
 }
 
 /** FR-3 external-dependency risk at a target: budget share and the >30% "high risk" flag. */
