@@ -63,3 +63,30 @@ export {
   type OpenSloSlo,
   type OpenSloSloSpec,
 } from './openslo/types';
+export {
+  burnRateFactor,
+  burnRateThresholds,
+  MAX_PERIOD_DAYS,
+  MULTIWINDOW_BURN_RATE_POLICY,
+  SLI_WINDOWS,
+  windowMinutes,
+  type BurnRateCondition,
+  type BurnRateSeverity,
+  type BurnRateThreshold,
+  type SliWindow,
+} from './alerts/burn-rate';
+export {
+  prometheusRulesFor,
+  promQlString,
+  SLI_WINDOW_PLACEHOLDER,
+  stringifyPrometheusRules,
+  type AlertThreshold,
+  type AvailabilitySloAlertInput,
+  type PrometheusAlertingRule,
+  type PrometheusRecordingRule,
+  type PrometheusRuleFile,
+  type PrometheusRuleGroup,
+  type PrometheusRulesResult,
+  type RequestCounterSli,
+  type SliQueries,
+} from './alerts/prometheus-rules';
