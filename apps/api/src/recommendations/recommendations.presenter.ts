@@ -125,8 +125,8 @@ function presentExplanation(explanation: Explanation): ExplanationDto {
     ...(explanation.note !== undefined ? { note: explanation.note } : {}),
     provenance: {
       dependency_graph_snapshot_id: explanation.provenance.dependencyGraphSnapshotId,
-      lookback_window_start: new Date(explanation.provenance.lookbackWindowStart).toISOString(),
-      lookback_window_end: new Date(explanation.provenance.lookbackWindowEnd).toISOString(),
+      lookback_window_start: explanation.provenance.lookbackWindowStart.toISOString(),
+      lookback_window_end: explanation.provenance.lookbackWindowEnd.toISOString(),
       data_completeness: explanation.provenance.dataCompleteness,
     },
   };

@@ -10,6 +10,7 @@ import {
   buildAvailabilityModel,
   compositeAvailabilityOf,
   errorBudgetShare,
+  externalAvailability,
   HIGH_DEPENDENCY_RISK_SHARE,
 } from '@slo-engine/reliability';
 import { createHash } from 'node:crypto';
@@ -22,7 +23,7 @@ import { type ExternalDependencyRisk } from './recommendation.types';
 export interface ClosureService {
   readonly serviceId: string;
   readonly external: boolean;
-  /** The vendor's published SLA (metadata `publishedSla`, ratio or percent), if declared. */
+  /** The vendor's published SLA (metadata `publishedSla`, a ratio), if declared. */
   readonly publishedSla: number | null;
   /** Availability assumed when nothing was observed and no SLA is published: its archetype's. */
   readonly assumedAvailability: number;
@@ -182,8 +183,6 @@ export function analyseComposite(
   };
 }
 
-const SLA_PENALTY = 0.001;
-
 function plannedAvailability(
   closure: DependencyClosure,
   service: ClosureService,
@@ -201,12 +200,14 @@ function plannedAvailability(
   return unobservedAvailability(service);
 }
 
-// FR-3: a published SLA is planned with pessimistically (99.99% → 99.89%).
+// FR-3: a published SLA is planned with pessimistically (99.99% → 99.89%), as
+// `externalAvailability` of @slo-engine/reliability does.
 function unobservedAvailability(
   service: Pick<ClosureService, 'publishedSla' | 'assumedAvailability'>,
 ): { availability: number; source: 'published-sla' | 'assumed' } {
   if (service.publishedSla !== null) {
-    return { availability: service.publishedSla * (1 - SLA_PENALTY), source: 'published-sla' };
+    const { availability } = externalAvailability({ publishedSla: service.publishedSla });
+    return { availability, source: 'published-sla' };
   }
   return { availability: service.assumedAvailability, source: 'assumed' };
 }

@@ -65,6 +65,7 @@ export interface LatencyEvidence {
 }
 
 const DAY_STEPS = 24;
+const TIER_NAMES = ['conservative', 'balanced', 'aggressive'] as const;
 export const LATENCY_NOTE =
   "Latency SLO derived from the service's own end-to-end request durations at its boundary, not from mathematical composition of its dependencies' latencies (percentiles are non-additive).";
 
@@ -79,10 +80,18 @@ export function recommendLatency(evidence: LatencyEvidence): LatencyRecommendati
   const p99 = observed(0.99);
   const p95 = observed(0.95);
   const history = p999 !== null && p99 !== null && p95 !== null;
-  const worstDailyP999 = Math.max(
-    p999 ?? 0,
-    ...windowLatencyQuantiles(histograms, 0.999, DAY_STEPS),
-  );
+  const levels: Record<TierName, { q: number; percentile: 'p99.9' | 'p99' | 'p95' }> = {
+    conservative: { q: 0.999, percentile: 'p99.9' },
+    balanced: { q: 0.99, percentile: 'p99' },
+    aggressive: { q: 0.95, percentile: 'p95' },
+  };
+  // Each tier's percentile per day of the lookback: Conservative's target and every breach
+  // probability read them.
+  const daily = {} as Record<TierName, number[]>;
+  for (const name of TIER_NAMES) {
+    daily[name] = windowLatencyQuantiles(histograms, levels[name].q, DAY_STEPS);
+  }
+  const worstDailyP999 = Math.max(p999 ?? 0, ...daily.conservative);
 
   const features: Features = {
     p99_latency_historical: p99 ?? baseline.p99LatencyMs,
@@ -109,21 +118,16 @@ export function recommendLatency(evidence: LatencyEvidence): LatencyRecommendati
         balanced,
         aggressive: ceilLatency(baseline.p99LatencyMs * 0.6),
       };
-  const levels: Record<TierName, { q: number; percentile: 'p99.9' | 'p99' | 'p95' }> = {
-    conservative: { q: 0.999, percentile: 'p99.9' },
-    balanced: { q: 0.99, percentile: 'p99' },
-    aggressive: { q: 0.95, percentile: 'p95' },
-  };
   const tiers = {} as Record<TierName, LatencyTierRecommendation>;
-  for (const name of ['conservative', 'balanced', 'aggressive'] as const) {
-    const daily = windowLatencyQuantiles(histograms, levels[name].q, DAY_STEPS);
+  for (const name of TIER_NAMES) {
+    const days = daily[name];
     tiers[name] = {
       targetMs: targets[name],
       percentile: levels[name].percentile,
       estimatedBreachProbability:
-        daily.length === 0
+        days.length === 0
           ? null
-          : round(daily.filter((value) => value > targets[name]).length / daily.length, 4),
+          : round(days.filter((value) => value > targets[name]).length / days.length, 4),
     };
   }
 

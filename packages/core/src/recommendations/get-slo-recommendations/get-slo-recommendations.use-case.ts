@@ -93,8 +93,9 @@ export class GetSloRecommendationsUseCase {
     const stored = await Promise.all(
       sliTypes.map((type) => this.recommendations.findActive(input.serviceId, type)),
     );
+    const closure = dependencyClosure(snapshot, input.serviceId);
     if (!input.forceRegenerate) {
-      const digest = dependencyClosure(snapshot, input.serviceId).digest;
+      const digest = closure.digest;
       const valid = stored.every(
         (recommendation) =>
           recommendation !== null &&
@@ -111,6 +112,7 @@ export class GetSloRecommendationsUseCase {
         sliTypes,
         lookbackDays,
         now,
+        closure,
       });
       return view(await this.recommendations.saveActive(fresh), 'generated', null);
     } catch (error) {

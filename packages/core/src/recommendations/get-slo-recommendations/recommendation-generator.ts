@@ -2,7 +2,7 @@ import { type GraphSnapshot } from '../../graph/graph-snapshot/graph-snapshot';
 import { seededRandomFrom } from '../../shared/seeded-random';
 import { ARCHETYPE_BASELINES, archetypeOf } from '../archetypes';
 import { recommendAvailability, round } from '../availability-recommendation';
-import { dependencyClosure } from '../dependency-analysis';
+import { dependencyClosure, type DependencyClosure } from '../dependency-analysis';
 import { recommendLatency } from '../latency-recommendation';
 import { type NewRecommendation } from '../recommendation.ports';
 import { type DataQuality, type Provenance, type SliType } from '../recommendation.types';
@@ -31,6 +31,8 @@ export interface GenerateInput {
   readonly sliTypes: readonly SliType[];
   readonly lookbackDays: number;
   readonly now: Date;
+  /** The service's closure in `snapshot`, when the caller already computed it. */
+  readonly closure?: DependencyClosure;
 }
 
 interface Evidence {
@@ -53,7 +55,7 @@ export class RecommendationGenerator {
   async generate(input: GenerateInput): Promise<NewRecommendation[]> {
     const { snapshot, serviceId, sliTypes, lookbackDays, now } = input;
     const service = snapshot.service(serviceId)!;
-    const closure = dependencyClosure(snapshot, serviceId);
+    const closure = input.closure ?? dependencyClosure(snapshot, serviceId);
     const end = new Date(Math.floor(now.getTime() / HOUR_MS) * HOUR_MS);
     const wantsAvailability = sliTypes.includes('availability');
     const wantsLatency = sliTypes.includes('latency');
