@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   const base = `http://localhost:${config.PORT}`;
   logger.log(
     `SLO Engine API on ${base} (${embedded ? `embedded PostgreSQL in ${config.EMBEDDED_DATA_DIR}` : 'PostgreSQL from DATABASE_URL'}). ` +
-      `Docs: ${base}/docs, ReDoc: ${base}/redoc, try ${base}/api/v1/services/checkout-service/dependencies`,
+      `Docs: ${base}/docs, ReDoc: ${base}/redoc, try ${base}/api/v1/services/checkout-service/dependencies and ${base}/api/v1/services/checkout-service/slo-recommendations`,
   );
 }
 
