@@ -9,6 +9,16 @@ import { TelemetryReadinessCheck } from './health/telemetry.readiness-check';
 import { PersistenceModule } from './persistence/persistence.module';
 import { RecommendationsModule } from './recommendations/recommendations.module';
 import { TelemetryModule } from './telemetry/telemetry.module';
+import { SlosModule } from './slos/slos.module';
+import { slosStatusByCode } from './slos/slos.status-codes';
+import { ImpactModule } from './impact/impact.module';
+import { impactStatusByCode } from './impact/impact.status-codes';
+import { AutoApprovalModule } from './auto-approval/auto-approval.module';
+import { auto_approvalStatusByCode } from './auto-approval/auto-approval.status-codes';
+import { DashboardModule } from './dashboard/dashboard.module';
+import { dashboardStatusByCode } from './dashboard/dashboard.status-codes';
+import { AccessModule } from './access/access.module';
+import { accessStatusByCode } from './access/access.status-codes';
 
 /** Domain error code → HTTP status: the one table the problem-details filter answers from. */
 export const statusByCode: Readonly<Record<string, number>> = {
@@ -21,6 +31,11 @@ export const statusByCode: Readonly<Record<string, number>> = {
   [TelemetryErrorCodes.UNAVAILABLE]: 503,
   [TelemetryErrorCodes.INVALID_LABEL]: 400,
   [TelemetryErrorCodes.BAD_RESPONSE]: 502,
+  ...slosStatusByCode,
+  ...impactStatusByCode,
+  ...auto_approvalStatusByCode,
+  ...dashboardStatusByCode,
+  ...accessStatusByCode,
 };
 
 export interface ApiRuntime {
@@ -50,6 +65,11 @@ export function createAppModule(runtime: ApiRuntime): Type<unknown> {
       }),
       GraphModule,
       RecommendationsModule,
+      SlosModule,
+      ImpactModule,
+      AutoApprovalModule,
+      DashboardModule,
+      AccessModule,
     ],
   })
   class ApiModule {}

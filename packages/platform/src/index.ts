@@ -101,3 +101,18 @@ export {
   createFastifyAdapter,
   createFastifyApp,
 } from './bootstrap/create-fastify-app';
+
+// Access control: every route declares its role and rate limit; the guard resolves the principal.
+export {
+  ACCESS_METADATA,
+  Access,
+  type AccessRule,
+  PublicRoute,
+  type PublicAccess,
+  ROLES,
+  type Role,
+  type RouteAccess,
+  isPublicAccess,
+  roleSatisfies,
+} from './auth/access';
+export { CurrentPrincipal, type Principal, type RequestWithPrincipal } from './auth/principal';

@@ -2,6 +2,10 @@ import { DataSource } from 'typeorm';
 import { GraphSchema1763900000000 } from './migrations/1763900000000-graph-schema';
 import { SourceDigests1764000000000 } from './migrations/1764000000000-source-digests';
 import { Recommendations1764100000000 } from './migrations/1764100000000-recommendations';
+import { SloLifecycle1764200000000 } from './migrations/1764200000000-slo-lifecycle';
+import { AutoApproval1764300000000 } from './migrations/1764300000000-auto-approval';
+import { Dashboard1764400000000 } from './migrations/1764400000000-dashboard';
+import { ApiKeys1764500000000 } from './migrations/1764500000000-api-keys';
 
 export interface DataSourceSettings {
   /** `postgres://user:password@host:port/database`. */
@@ -17,6 +21,10 @@ export const MIGRATIONS = [
   GraphSchema1763900000000,
   SourceDigests1764000000000,
   Recommendations1764100000000,
+  SloLifecycle1764200000000,
+  AutoApproval1764300000000,
+  Dashboard1764400000000,
+  ApiKeys1764500000000,
 ];
 
 /** The table TypeORM records applied migrations in. */

@@ -38,6 +38,10 @@ const ALL_MIGRATIONS = [
   'GraphSchema1763900000000',
   'SourceDigests1764000000000',
   'Recommendations1764100000000',
+  'SloLifecycle1764200000000',
+  'AutoApproval1764300000000',
+  'Dashboard1764400000000',
+  'ApiKeys1764500000000',
 ];
 
 describe('runMigrations', () => {

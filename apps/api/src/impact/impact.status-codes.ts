@@ -1,0 +1,2 @@
+/** Domain error code → HTTP status for this feature's codes; merged into app.module's table. */
+export const impactStatusByCode: Readonly<Record<string, number>> = {};
