@@ -190,3 +190,8 @@ export {
   type ImpactRelationship,
 } from './slos/impact-analysis/impact-analysis';
 export { unobservedPlannedAvailability } from './recommendations/dependency-analysis';
+
+// FR-5: SLO lifecycle contracts.
+export * from './slos/slo.types';
+export * from './slos/slo.ports';
+export * from './slos/decide-recommendation/decide-recommendation.types';
