@@ -6,7 +6,7 @@ const root = __dirname;
 
 // ESM-only packages that CommonJS code requires. Node 20.19+ loads them natively (require(esm)),
 // Jest's runtime does not before Node 24.9, so tests compile them to CommonJS with SWC.
-const ESM_ONLY_PACKAGES = ['cookie'];
+const ESM_ONLY_PACKAGES = ['cookie', 'jose'];
 const esmOnly = ESM_ONLY_PACKAGES.join('|');
 
 /**

@@ -4,12 +4,15 @@
  */
 import { type AddressInfo } from 'node:net';
 import { createDataSource, runMigrations } from '@slo-engine/adapters';
+import { cryptoRandomBytes, formatApiKey, newApiKeyId, newApiKeySecret } from '@slo-engine/core';
 import { createTestDatabase } from '@slo-engine/testing';
 import { loadApiConfig } from '../apps/api/dist/config';
 import { createApiApp } from '../apps/api/dist/create-api-app';
 
 export interface RunningApi {
   readonly baseUrl: string;
+  /** `fetch` with the benchmark's sre_admin API key (authentication is on, as in production). */
+  fetch(path: string, init?: RequestInit): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -22,16 +25,26 @@ export async function startApi(env: Readonly<Record<string, string>> = {}): Prom
   const dataSource = createDataSource({ url: db.url });
   await dataSource.initialize();
   await runMigrations(dataSource);
+  const apiKey = formatApiKey(newApiKeyId(cryptoRandomBytes), newApiKeySecret(cryptoRandomBytes));
   const config = loadApiConfig({
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
     METRICS_ENABLED: 'true',
+    AUTH_BOOTSTRAP_API_KEY: apiKey,
+    // One key drives thousands of requests a minute; the per-caller limits would refuse them.
+    RATE_LIMITS_ENABLED: 'false',
     ...env,
   });
   const app = await createApiApp({ config, dataSource });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address() as AddressInfo;
+  const baseUrl = `http://127.0.0.1:${address.port}`;
   return {
-    baseUrl: `http://127.0.0.1:${address.port}`,
+    baseUrl,
+    fetch: (path, init = {}) =>
+      fetch(`${baseUrl}${path}`, {
+        ...init,
+        headers: { ...(init.headers as Record<string, string> | undefined), 'x-api-key': apiKey },
+      }),
     close: async () => {
       await app.close();
       await dataSource.destroy();
@@ -84,13 +97,13 @@ export function hubbyGraph(
 }
 
 export async function waitForIngestion(
-  baseUrl: string,
+  api: RunningApi,
   ingestionId: string,
   timeoutMs = 120_000,
 ): Promise<Record<string, unknown>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const response = await fetch(`${baseUrl}/api/v1/ingestions/${ingestionId}`);
+    const response = await api.fetch(`/api/v1/ingestions/${ingestionId}`);
     const body = (await response.json()) as Record<string, unknown>;
     if (body.status === 'completed' || body.status === 'failed') return body;
     if (Date.now() > deadline)

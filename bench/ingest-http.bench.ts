@@ -5,7 +5,7 @@
  * services in <30 s).
  */
 import { performance } from 'node:perf_hooks';
-import { hubbyGraph, startApi, waitForIngestion } from './api-fixture';
+import { hubbyGraph, type RunningApi, startApi, waitForIngestion } from './api-fixture';
 import { report, round, seededRandom, summarize } from './harness';
 
 const SERVICES = 5_000;
@@ -14,11 +14,11 @@ const FRESH_RUNS = Number(process.env.FRESH_RUNS ?? 3);
 const RESYNC_RUNS = 5;
 
 async function ingestOnce(
-  baseUrl: string,
+  api: RunningApi,
   body: string,
 ): Promise<{ ms: number; result: Record<string, unknown> }> {
   const start = performance.now();
-  const response = await fetch(`${baseUrl}/api/v1/services/dependencies`, {
+  const response = await api.fetch(`/api/v1/services/dependencies`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body,
@@ -26,7 +26,7 @@ async function ingestOnce(
   if (response.status !== 202)
     throw new Error(`POST answered ${response.status}: ${await response.text()}`);
   const { ingestion_id } = (await response.json()) as { ingestion_id: string };
-  const done = await waitForIngestion(baseUrl, ingestion_id);
+  const done = await waitForIngestion(api, ingestion_id);
   const ms = performance.now() - start;
   if (done.status !== 'completed')
     throw new Error(`ingestion failed: ${JSON.stringify(done.error)}`);
@@ -42,12 +42,12 @@ async function main(): Promise<void> {
   for (let run = 0; run < FRESH_RUNS; run++) {
     const api = await startApi();
     try {
-      const first = await ingestOnce(api.baseUrl, body);
+      const first = await ingestOnce(api, body);
       fresh.push(first.ms);
       cycles = (first.result.cycles as unknown[]).length;
       if (run === FRESH_RUNS - 1) {
         for (let r = 0; r < RESYNC_RUNS; r++) {
-          const again = await ingestOnce(api.baseUrl, body);
+          const again = await ingestOnce(api, body);
           if (again.result.edges_unchanged !== EDGES)
             throw new Error(`re-sync changed edges: ${JSON.stringify(again.result)}`);
           resync.push(again.ms);

@@ -162,7 +162,7 @@ async function main(): Promise<void> {
   const api = await startApi({ PROMETHEUS_URL: prometheus.url });
   try {
     const ingest = await timed(async () => {
-      const response = await fetch(`${api.baseUrl}/api/v1/services/dependencies`, {
+      const response = await api.fetch(`/api/v1/services/dependencies`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ source: 'manual', timestamp: new Date().toISOString(), ...graph }),
@@ -171,7 +171,7 @@ async function main(): Promise<void> {
         throw new Error(`POST answered ${response.status}: ${await response.text()}`);
       }
       const { ingestion_id } = (await response.json()) as { ingestion_id: string };
-      const done = await waitForIngestion(api.baseUrl, ingestion_id);
+      const done = await waitForIngestion(api, ingestion_id);
       if (done.status !== 'completed') {
         throw new Error(`ingestion failed: ${JSON.stringify(done.error)}`);
       }
@@ -180,9 +180,9 @@ async function main(): Promise<void> {
       `ingested ${graph.nodes.length} services, ${graph.edges.length} edges in ${round(ingest.ms, 0)} ms`,
     );
 
-    const url = `${api.baseUrl}/api/v1/services/${HUB}/slo-recommendations`;
+    const url = `/api/v1/services/${HUB}/slo-recommendations`;
     const get = async (query: string): Promise<Record<string, unknown>> => {
-      const response = await fetch(`${url}${query}`);
+      const response = await api.fetch(`${url}${query}`);
       const body = (await response.json()) as Record<string, unknown>;
       if (response.status !== 200) {
         throw new Error(`GET ${query} answered ${response.status}: ${JSON.stringify(body)}`);
@@ -204,7 +204,7 @@ async function main(): Promise<void> {
     if (dataQuality.cold_start !== false) throw new Error('checkout should have 30 days of data');
 
     for (let i = 0; i < WARMUP; i++) await get('?force_regenerate=true');
-    const metricsBefore = queryStats(await (await fetch(`${api.baseUrl}/metrics`)).text());
+    const metricsBefore = queryStats(await (await api.fetch('/metrics')).text());
     const force: number[] = [];
     for (let i = 0; i < FORCE_RUNS; i++) {
       const run = await timed(() => get('?force_regenerate=true'));
@@ -212,7 +212,7 @@ async function main(): Promise<void> {
         throw new Error(`not generated: ${String(run.value.source)}`);
       force.push(run.ms);
     }
-    const metricsAfter = queryStats(await (await fetch(`${api.baseUrl}/metrics`)).text());
+    const metricsAfter = queryStats(await (await api.fetch('/metrics')).text());
     const prometheusPerRegenerate = Object.fromEntries(
       [...metricsAfter].map(([purpose, after]) => {
         const before = metricsBefore.get(purpose) ?? { count: 0, sumSeconds: 0 };

@@ -14,13 +14,13 @@ async function main(): Promise<void> {
   const graph = hubbyGraph(5_000, 50_000, random);
   const api = await startApi();
   try {
-    const posted = await fetch(`${api.baseUrl}/api/v1/services/dependencies`, {
+    const posted = await api.fetch(`/api/v1/services/dependencies`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ source: 'manual', ...graph }),
     });
     const { ingestion_id } = (await posted.json()) as { ingestion_id: string };
-    await waitForIngestion(api.baseUrl, ingestion_id);
+    await waitForIngestion(api, ingestion_id);
 
     const inDegree = new Map<string, number>();
     for (const e of graph.edges) inDegree.set(e.target, (inDegree.get(e.target) ?? 0) + 1);
@@ -40,8 +40,8 @@ async function main(): Promise<void> {
       direction: string,
     ): Promise<{ ms: number; nodes: number; bytes: number }> => {
       const start = performance.now();
-      const response = await fetch(
-        `${api.baseUrl}/api/v1/services/${id}/dependencies?direction=${direction}&depth=3`,
+      const response = await api.fetch(
+        `/api/v1/services/${id}/dependencies?direction=${direction}&depth=3`,
       );
       const text = await response.text();
       const ms = performance.now() - start;

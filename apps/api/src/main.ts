@@ -4,18 +4,24 @@ import { createDataSource, runMigrations } from '@slo-engine/adapters';
 import { startTracing } from '@slo-engine/platform';
 import { loadApiConfig } from './config';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded/embedded-database';
+import { embeddedAdminKey } from './embedded/embedded-admin-key';
 import { seedDemoTopology } from './embedded/seed-demo';
 
 async function main(): Promise<void> {
-  const config = loadApiConfig();
+  let config = loadApiConfig();
   const stopTracing = startTracing(config);
   const logger = new Logger('SloEngineApi');
 
   let embedded: EmbeddedDatabase | undefined;
+  let adminKey: { readonly key: string; readonly file: string } | undefined;
   let databaseUrl = config.DATABASE_URL;
   if (!databaseUrl) {
     embedded = await startEmbeddedDatabase(config.EMBEDDED_DATA_DIR);
     databaseUrl = embedded.url;
+    if (config.AUTH_BOOTSTRAP_API_KEY === undefined) {
+      adminKey = embeddedAdminKey(config.EMBEDDED_DATA_DIR);
+      config = Object.freeze({ ...config, AUTH_BOOTSTRAP_API_KEY: adminKey.key });
+    }
   }
   const dataSource = createDataSource({ url: databaseUrl });
   await dataSource.initialize();
@@ -40,6 +46,11 @@ async function main(): Promise<void> {
   }
   await app.listen({ port: config.PORT, host: '0.0.0.0' });
   const base = `http://localhost:${config.PORT}`;
+  if (adminKey) {
+    logger.log(
+      `sre_admin API key of this embedded instance (kept in ${adminKey.file}): ${adminKey.key} — e.g. curl -H 'X-API-Key: ${adminKey.key}' ${base}/api/v1/services`,
+    );
+  }
   logger.log(
     `SLO Engine API on ${base} (${embedded ? `embedded PostgreSQL in ${config.EMBEDDED_DATA_DIR}` : 'PostgreSQL from DATABASE_URL'}). ` +
       `Docs: ${base}/docs, ReDoc: ${base}/redoc, try ${base}/api/v1/services/checkout-service/dependencies and ${base}/api/v1/services/checkout-service/slo-recommendations`,

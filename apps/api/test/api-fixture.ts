@@ -4,10 +4,22 @@
  */
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createDataSource, InProcessIngestionQueue, runMigrations } from '@slo-engine/adapters';
-import { IngestionQueue } from '@slo-engine/core';
-import { createTestDatabase, type TestDatabase } from '@slo-engine/testing';
+import {
+  cryptoRandomBytes,
+  formatApiKey,
+  IngestionQueue,
+  newApiKeyId,
+  newApiKeySecret,
+} from '@slo-engine/core';
+import {
+  createTestDatabase,
+  startLocalIdentityProvider,
+  type LocalIdentityProvider,
+  type SignOptions,
+  type TestDatabase,
+} from '@slo-engine/testing';
 import { type DataSource } from 'typeorm';
-import { loadApiConfig } from '../src/config';
+import { type ApiConfig, loadApiConfig } from '../src/config';
 import { createApiApp } from '../src/create-api-app';
 
 export type InjectOptions = Exclude<Parameters<NestFastifyApplication['inject']>[0], string>;
@@ -186,12 +198,41 @@ export interface RowCounts {
 // Fixture
 // ---------------------------------------------------------------------------------------------
 
+/** Claims of a test user's token; `roles` and `groups` are what the API's RBAC reads. */
+export interface TestUserClaims {
+  readonly sub: string;
+  readonly email?: string;
+  readonly roles?: readonly string[];
+  readonly groups?: readonly string[];
+  readonly [claim: string]: unknown;
+}
+
 export interface ApiFixture {
   readonly app: NestFastifyApplication;
   readonly dataSource: DataSource;
   readonly database: TestDatabase;
-  /** `app.inject` with a typed response. */
+  /** The sre_admin API key the fixture registers (AUTH_BOOTSTRAP_API_KEY). */
+  readonly adminApiKey: string;
+  /** The local OpenID provider whose JWKS the API trusts. */
+  readonly identityProvider: LocalIdentityProvider;
+  /**
+   * `app.inject` with a typed response. Sends the admin API key unless the request names its own
+   * credentials (`authorization` or `x-api-key`); a header set to `undefined` is left out, so
+   * `headers: { 'x-api-key': undefined }` sends no credentials at all.
+   */
   request(options: InjectOptions): Promise<InjectResponse>;
+  /**
+   * A second API instance on the same database and configuration (same admin key, same Redis),
+   * as a second replica behind a load balancer would be; `request` sends the admin key like ours.
+   */
+  startAnotherInstance(): Promise<{
+    request(options: InjectOptions): Promise<InjectResponse>;
+    close(): Promise<void>;
+  }>;
+  /** A bearer token for a user of the local identity provider. */
+  tokenFor(claims: TestUserClaims, options?: SignOptions): Promise<string>;
+  /** `{ authorization: 'Bearer …' }` for a user, to spread into request headers. */
+  asUser(claims: TestUserClaims, options?: SignOptions): Promise<{ authorization: string }>;
   /** POSTs a graph and expects 202; returns the accepted body. */
   submit(payload: GraphPayload): Promise<AcceptedBody>;
   /** Polls `GET /ingestions/:id` until the ingestion is completed or failed. */
@@ -213,30 +254,93 @@ export async function createApiFixture(
   const database = await createTestDatabase('slo_api_e2e');
   let dataSource: DataSource | undefined;
   let app: NestFastifyApplication | undefined;
+  let identityProvider: LocalIdentityProvider | undefined;
+  let config: ApiConfig | undefined;
+  const adminApiKey = formatApiKey(
+    newApiKeyId(cryptoRandomBytes),
+    newApiKeySecret(cryptoRandomBytes),
+  );
   try {
+    identityProvider = await startLocalIdentityProvider();
     dataSource = createDataSource({ url: database.url });
     await dataSource.initialize();
     await runMigrations(dataSource);
-    const config = loadApiConfig({ LOG_LEVEL: 'silent', NODE_ENV: 'test', ...env });
+    config = loadApiConfig({
+      LOG_LEVEL: 'silent',
+      NODE_ENV: 'test',
+      AUTH_BOOTSTRAP_API_KEY: adminApiKey,
+      AUTH_JWKS_URL: identityProvider.jwksUrl,
+      AUTH_ISSUER: identityProvider.issuer,
+      AUTH_AUDIENCE: identityProvider.audience,
+      // One admin key drives whole test files; the rate-limit tests turn limits back on.
+      RATE_LIMITS_ENABLED: 'false',
+      ...env,
+    });
     app = await createApiApp({ config, dataSource }, { abortOnError: false });
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
   } catch (error) {
     await app?.close().catch(() => undefined);
     await dataSource?.destroy().catch(() => undefined);
+    await identityProvider?.close().catch(() => undefined);
     await database.drop().catch(() => undefined);
     throw error;
   }
-  return fixtureOf(app, dataSource, database);
+  return fixtureOf(app, dataSource, database, identityProvider, adminApiKey, config);
 }
 
 function fixtureOf(
   app: NestFastifyApplication,
   dataSource: DataSource,
   database: TestDatabase,
+  identityProvider: LocalIdentityProvider,
+  adminApiKey: string,
+  config: ApiConfig,
 ): ApiFixture {
   const queue = app.get(IngestionQueue);
-  const request = (options: InjectOptions): Promise<InjectResponse> => app.inject(options);
+  const withCredentials = (options: InjectOptions): InjectOptions => {
+    const given = { ...(options.headers ?? {}) } as Record<string, unknown>;
+    const namesCredentials = 'authorization' in given || 'x-api-key' in given;
+    const headers = Object.fromEntries(
+      Object.entries(namesCredentials ? given : { ...given, 'x-api-key': adminApiKey }).filter(
+        ([, value]) => value !== undefined,
+      ),
+    ) as InjectOptions['headers'];
+    return { ...options, headers };
+  };
+  const request = (options: InjectOptions): Promise<InjectResponse> =>
+    app.inject(withCredentials(options));
+  const others: Array<() => Promise<void>> = [];
+  const startAnotherInstance: ApiFixture['startAnotherInstance'] = async () => {
+    const otherDataSource = createDataSource({ url: database.url, poolSize: 4 });
+    await otherDataSource.initialize();
+    const other = await createApiApp(
+      { config, dataSource: otherDataSource },
+      { abortOnError: false },
+    );
+    await other.init();
+    await other.getHttpAdapter().getInstance().ready();
+    let closed = false;
+    const closeOther = async (): Promise<void> => {
+      if (closed) return;
+      closed = true;
+      await other.close();
+      await otherDataSource.destroy();
+    };
+    others.push(closeOther);
+    return {
+      request: (options: InjectOptions) => other.inject(withCredentials(options)),
+      close: closeOther,
+    };
+  };
+  const tokenFor = (claims: TestUserClaims, options?: SignOptions): Promise<string> =>
+    identityProvider.sign(claims, options);
+  const asUser = async (
+    claims: TestUserClaims,
+    options?: SignOptions,
+  ): Promise<{ authorization: string }> => ({
+    authorization: `Bearer ${await tokenFor(claims, options)}`,
+  });
 
   const submit = async (payload: GraphPayload): Promise<AcceptedBody> => {
     const response = await request({ method: 'POST', url: SUBMIT_URL, payload });
@@ -286,17 +390,34 @@ function fixtureOf(
 
   const close = async (): Promise<void> => {
     try {
+      await Promise.all(others.map((closeOther) => closeOther()));
       await app.close();
     } finally {
       try {
         await dataSource.destroy();
       } finally {
+        await identityProvider.close().catch(() => undefined);
         await database.drop();
       }
     }
   };
 
-  return { app, dataSource, database, request, submit, waitForIngestion, ingest, counts, close };
+  return {
+    app,
+    dataSource,
+    database,
+    adminApiKey,
+    identityProvider,
+    request,
+    startAnotherInstance,
+    tokenFor,
+    asUser,
+    submit,
+    waitForIngestion,
+    ingest,
+    counts,
+    close,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

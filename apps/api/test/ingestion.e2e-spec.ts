@@ -445,7 +445,11 @@ describe('dependency graph ingestion (e2e)', () => {
     // A second API on the same database, as after a restart: its start-up sweep fails the lost ones.
     const restarted = await createApiApp(
       {
-        config: loadApiConfig({ LOG_LEVEL: 'silent', NODE_ENV: 'test' }),
+        config: loadApiConfig({
+          LOG_LEVEL: 'silent',
+          NODE_ENV: 'test',
+          AUTH_BOOTSTRAP_API_KEY: api.adminApiKey,
+        }),
         dataSource: api.dataSource,
       },
       { abortOnError: false },
@@ -454,7 +458,11 @@ describe('dependency graph ingestion (e2e)', () => {
       await restarted.init();
       const statusOf = async (id: string) =>
         (
-          await restarted.inject({ method: 'GET', url: `${API}/ingestions/${id}` })
+          await restarted.inject({
+            method: 'GET',
+            url: `${API}/ingestions/${id}`,
+            headers: { 'x-api-key': api.adminApiKey },
+          })
         ).json<IngestionBody>();
       for (const { id } of [lostQueued, lostProcessing]) {
         const ingestion = await statusOf(id);

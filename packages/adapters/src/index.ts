@@ -102,3 +102,38 @@ export {
   type OpenMetricsMetricNames,
   type OpenMetricsOptions,
 } from './synthetic/openmetrics';
+
+// FR-8 / SEC-002 / SEC-003: API keys (scrypt hashes in api_keys) and OIDC bearer tokens (jose).
+export { PostgresApiKeyRepository } from './postgres/api-key.repository';
+export {
+  DEFAULT_SCRYPT_COST,
+  ScryptSecretHasher,
+  type ScryptParameters,
+} from './security/scrypt-secret-hasher';
+export {
+  ASYMMETRIC_JWS_ALGORITHMS,
+  DEFAULT_ACCESS_TOKEN_ALGORITHMS,
+  DEFAULT_CLOCK_TOLERANCE_SECONDS,
+  DEFAULT_JWKS_CACHE_MAX_AGE_MS,
+  DEFAULT_JWKS_COOLDOWN_MS,
+  DEFAULT_JWKS_TIMEOUT_MS,
+  DEFAULT_MAX_TOKEN_LENGTH,
+  JoseAccessTokenVerifier,
+  type JoseAccessTokenVerifierOptions,
+} from './security/jose-access-token-verifier';
+
+// FR-8 / SEC-009: rate limiting shared through Redis, with the per-instance fallback.
+export {
+  createRedisClient,
+  REDIS_CLIENT_DEFAULTS,
+  type RedisClientOptions,
+} from './redis/redis-client';
+export {
+  RedisRateLimiter,
+  DEFAULT_RATE_LIMIT_KEY_PREFIX,
+  type RedisRateLimiterOptions,
+} from './redis/redis-rate-limiter.adapter';
+export {
+  FallbackRateLimiter,
+  type FallbackRateLimiterOptions,
+} from './redis/fallback-rate-limiter';

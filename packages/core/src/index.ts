@@ -195,3 +195,90 @@ export { unobservedPlannedAvailability } from './recommendations/dependency-anal
 export * from './slos/slo.types';
 export * from './slos/slo.ports';
 export * from './slos/decide-recommendation/decide-recommendation.types';
+
+// FR-8 / SEC-009: rate limiting per caller and route (GCRA token bucket) and its response headers.
+export {
+  RateLimiter,
+  type RateLimitDecision,
+  type RateLimitRule,
+} from './access/rate-limiter.port';
+export { decideGcra, gcraIntervalMicros, type GcraOutcome } from './access/rate-limit.gcra';
+export { rateLimitHeaders, type RateLimitHeaders } from './access/rate-limit-headers';
+export {
+  InMemoryRateLimiter,
+  DEFAULT_IN_MEMORY_RATE_LIMIT_KEYS,
+  type InMemoryRateLimiterOptions,
+} from './access/in-memory-rate-limiter';
+export {
+  describeRateLimiterContract,
+  sleepAtLeast,
+  type RateLimiterContractOptions,
+  type RateLimiterFactory,
+} from './access/rate-limiter.contract';
+
+// FR-8 / SEC-002 / SEC-003: credentials (API keys, OIDC bearer tokens).
+export { ACCESS_ROLES, isAccessRole, type AccessRole } from './access/access-role';
+export {
+  ACCESS_TOKEN_FAILURE_REASONS,
+  API_KEY_FAILURE_REASONS,
+  CredentialErrorCodes,
+  INVALID_API_KEY_MESSAGE,
+  INVALID_TOKEN_MESSAGE,
+  JWKS_UNAVAILABLE_MESSAGE,
+  accessTokenFailureReason,
+  invalidAccessToken,
+  invalidApiKey,
+  type AccessTokenFailureReason,
+  type ApiKeyFailureReason,
+} from './access/credential-errors';
+export { AccessTokenVerifier, type VerifiedAccessToken } from './access/access-token.port';
+export { type ApiKey, type StoredApiKey } from './access/api-keys/api-key.types';
+export { ApiKeyRepository, SecretHasher, type RandomBytes } from './access/api-keys/api-key.ports';
+export {
+  API_KEY_ID_LENGTH,
+  API_KEY_PREFIX,
+  API_KEY_SECRET_BYTES,
+  cryptoRandomBytes,
+  formatApiKey,
+  isApiKeyId,
+  newApiKeyId,
+  newApiKeySecret,
+  parseApiKey,
+} from './access/api-keys/api-key-format';
+export {
+  ApiKeyVerificationCache,
+  DEFAULT_API_KEY_CACHE_ENTRIES,
+  DEFAULT_API_KEY_CACHE_TTL_MS,
+  type ApiKeyVerificationCacheOptions,
+} from './access/api-keys/api-key-verification-cache';
+export {
+  CreateApiKeyUseCase,
+  MAX_API_KEY_NAME_LENGTH,
+  MAX_API_KEY_TEAM_LENGTH,
+} from './access/api-keys/create-api-key/create-api-key.use-case';
+export {
+  type CreateApiKeyInput,
+  type CreatedApiKey,
+} from './access/api-keys/create-api-key/create-api-key.types';
+export {
+  ListApiKeysUseCase,
+  type ListApiKeysInput,
+} from './access/api-keys/list-api-keys/list-api-keys.use-case';
+export {
+  RevokeApiKeyUseCase,
+  type RevokeApiKeyInput,
+} from './access/api-keys/revoke-api-key/revoke-api-key.use-case';
+export {
+  AuthenticateApiKeyUseCase,
+  DEFAULT_LAST_USED_INTERVAL_MS,
+  type AuthenticateApiKeyInput,
+  type AuthenticateApiKeyOptions,
+} from './access/api-keys/authenticate-api-key/authenticate-api-key.use-case';
+export { InMemoryApiKeyRepository } from './access/testing/in-memory-api-key-repository';
+export { FastTestSecretHasher } from './access/testing/fast-test-secret-hasher';
+export { seededRandomBytes } from './access/testing/seeded-random-bytes';
+export {
+  contractApiKey,
+  describeApiKeyRepositoryContract,
+  type ApiKeyRepositoryFactory,
+} from './access/testing/api-key-repository.contract';

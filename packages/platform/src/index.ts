@@ -116,3 +116,14 @@ export {
   roleSatisfies,
 } from './auth/access';
 export { CurrentPrincipal, type Principal, type RequestWithPrincipal } from './auth/principal';
+export {
+  AUTHENTICATE_CHALLENGE,
+  AccessErrorCodes,
+  AccessGuard,
+  Authenticator,
+  ServiceTeams,
+  accessGuardStatusByCode,
+} from './auth/access.guard';
+export { AccessControlModule, type AccessModuleOptions } from './auth/access.module';
+export { installSecurityHeaders, tlsOptionsOf } from './bootstrap/create-fastify-app';
+export { API_KEY_SCHEME, BEARER_SCHEME } from './auth/access';

@@ -24,3 +24,8 @@ export {
   type StartedPrometheus,
   type StartPrometheusOptions,
 } from './prometheus';
+export {
+  startLocalIdentityProvider,
+  type LocalIdentityProvider,
+  type SignOptions,
+} from './identity-provider';

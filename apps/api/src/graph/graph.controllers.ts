@@ -11,7 +11,7 @@ import {
   type ServiceMetadata,
   type SubmitIngestionInput,
 } from '@slo-engine/core';
-import { ApiProblemResponse } from '@slo-engine/platform';
+import { Access, ApiProblemResponse, CurrentPrincipal, type Principal } from '@slo-engine/platform';
 import {
   DependencyQueryDto,
   ListCyclesQueryDto,
@@ -88,6 +88,7 @@ export class IngestionController {
     private readonly getIngestion: GetIngestionUseCase,
   ) {}
 
+  @Access({ role: 'service_owner', ratePerMinute: 10 })
   @Post('services/dependencies')
   @HttpCode(202)
   @ApiOperation({
@@ -111,6 +112,7 @@ export class IngestionController {
     };
   }
 
+  @Access({ role: 'viewer', ratePerMinute: 60 })
   @Get('ingestions/:id')
   @ApiOperation({ summary: 'Progress and result of an ingestion' })
   @ApiParam({ name: 'id', format: 'uuid' })
@@ -130,6 +132,7 @@ export class ServicesController {
     private readonly subgraphJson: SubgraphJsonWriter,
   ) {}
 
+  @Access({ role: 'viewer', ratePerMinute: 30 })
   @Get()
   @ApiOperation({ summary: 'List services (cursor pagination, filters)' })
   @ApiResponse({ status: 200, type: ServicePageDto })
@@ -145,6 +148,7 @@ export class ServicesController {
     return { items: page.items.map(presentService), next_cursor: page.nextCursor };
   }
 
+  @Access({ role: 'viewer', ratePerMinute: 60 })
   @Get(':serviceId/dependencies')
   @ApiOperation({
     summary: 'Dependency subgraph of a service',
@@ -183,6 +187,7 @@ export class CyclesController {
     private readonly updateAlert: UpdateCycleAlertUseCase,
   ) {}
 
+  @Access({ role: 'viewer', ratePerMinute: 60 })
   @Get()
   @ApiOperation({ summary: 'Circular-dependency alerts' })
   @ApiResponse({ status: 200, type: CycleAlertPageDto })
@@ -196,20 +201,27 @@ export class CyclesController {
     return { items: page.items.map(presentCycleAlert), next_cursor: page.nextCursor };
   }
 
+  @Access({ role: 'service_owner', ratePerMinute: 30 })
   @Patch(':id')
   @ApiOperation({
     summary: 'Acknowledge or resolve a circular-dependency alert',
-    description: 'open → acknowledged → resolved, or open → resolved. A resolved alert is final.',
+    description:
+      'open → acknowledged → resolved, or open → resolved. A resolved alert is final. `acknowledged_by` is the authenticated caller (the body cannot name someone else).',
   })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiResponse({ status: 200, type: CycleAlertDto })
   @ApiProblemResponse(404, 'No alert has this id.')
   @ApiProblemResponse(409, 'The alert cannot move to that status.')
-  async update(@Param('id') id: string, @Body() body: UpdateCycleAlertDto): Promise<CycleAlertDto> {
+  async update(
+    @Param('id') id: string,
+    @Body() body: UpdateCycleAlertDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<CycleAlertDto> {
     const alert = await this.updateAlert.execute({
       id,
       status: body.status,
-      actor: body.acknowledged_by ?? null,
+      // Who acted is the authenticated caller, never a name the body claims.
+      actor: principal.actor,
       notes: body.resolution_notes ?? null,
     });
     return presentCycleAlert(alert);

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiExtraModels, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { GetSloRecommendationsUseCase } from '@slo-engine/core';
-import { ApiProblemResponse, MetricsRegistry } from '@slo-engine/platform';
+import { Access, ApiProblemResponse, MetricsRegistry } from '@slo-engine/platform';
 import { RecommendationQueryDto } from './dto/recommendation-query.dto';
 import {
   AvailabilityRecommendationDto,
@@ -27,6 +27,7 @@ export class RecommendationsController {
     });
   }
 
+  @Access({ role: 'viewer', ratePerMinute: 60 })
   @Get(':serviceId/slo-recommendations')
   @ApiOperation({
     summary: 'SLO recommendations of a service (three tiers, with explanations)',

@@ -3,7 +3,13 @@
  * needs, whether a person must be behind the call, whether the caller must own the service named by
  * a route parameter, and the route's rate limit (spec 004 FR-8 endpoint table, SEC-004, SEC-009).
  */
-import { SetMetadata } from '@nestjs/common';
+import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { ApiBearerAuth, ApiExtension, ApiSecurity } from '@nestjs/swagger';
+import { ApiProblemResponse } from '../openapi/problem-details.schema';
+
+/** OpenAPI security scheme names (registered by `buildOpenApiDocument`). */
+export const API_KEY_SCHEME = 'ApiKey';
+export const BEARER_SCHEME = 'OidcBearer';
 
 /** RBAC roles of spec 004 FR-8, weakest first: each role may do what the ones before it may. */
 export const ROLES = ['viewer', 'service_owner', 'sre_admin'] as const;
@@ -34,7 +40,27 @@ export const ACCESS_METADATA = 'slo-engine:access';
 
 /** Declares who may call this route (or every route of a controller, when put on the class). */
 export function Access(rule: AccessRule): MethodDecorator & ClassDecorator {
-  return SetMetadata(ACCESS_METADATA, rule);
+  return applyDecorators(
+    SetMetadata(ACCESS_METADATA, rule),
+    // The OpenAPI document shows the same rule: schemes, role, limit and the refusals it brings.
+    ...(rule.userOnly ? [] : [ApiSecurity(API_KEY_SCHEME)]),
+    ApiBearerAuth(BEARER_SCHEME),
+    ApiExtension('x-access', {
+      role: rule.role,
+      user_only: rule.userOnly ?? false,
+      owned_service_parameter: rule.ownedService ?? null,
+      rate_limit_per_minute: rule.ratePerMinute,
+    }),
+    ApiProblemResponse(401, 'No credentials, or an invalid, revoked or expired API key or token.'),
+    ApiProblemResponse(
+      403,
+      `The caller lacks the ${rule.role} role${rule.userOnly ? ', is not a person (API key)' : ''}${rule.ownedService ? ", or does not own the service (service owners act on their team's services only)" : ''}.`,
+    ),
+    ApiProblemResponse(
+      429,
+      `More than ${rule.ratePerMinute} requests per minute from this caller; see Retry-After.`,
+    ),
+  );
 }
 
 /** Declares a route open to unauthenticated callers. */

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { type IncomingMessage } from 'node:http';
+import helmet from '@fastify/helmet';
 import { type INestApplication, type NestApplicationOptions, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -17,6 +19,21 @@ export interface FastifyAppConfig {
   readonly BODY_LIMIT_BYTES: number;
   /** Trust `X-Forwarded-*` (client ip, protocol) from the ingress in front of the app. */
   readonly TRUST_PROXY?: boolean;
+  /** PEM files: with both set the app serves HTTPS only, TLS 1.3, and sends HSTS. */
+  readonly TLS_CERT_FILE?: string | undefined;
+  readonly TLS_KEY_FILE?: string | undefined;
+}
+
+/** The HTTPS options of the config, or null for plain HTTP; half a pair is a configuration error. */
+export function tlsOptionsOf(
+  config: FastifyAppConfig,
+): { readonly cert: Buffer; readonly key: Buffer; readonly minVersion: 'TLSv1.3' } | null {
+  const { TLS_CERT_FILE: certFile, TLS_KEY_FILE: keyFile } = config;
+  if (certFile === undefined && keyFile === undefined) return null;
+  if (certFile === undefined || keyFile === undefined) {
+    throw new Error('TLS_CERT_FILE and TLS_KEY_FILE must be set together');
+  }
+  return { cert: readFileSync(certFile), key: readFileSync(keyFile), minVersion: 'TLSv1.3' };
 }
 
 export interface ConfigureAppOptions {
@@ -41,7 +58,9 @@ export function createFastifyAdapter(
   config: FastifyAppConfig,
   generateRequestId?: () => string,
 ): FastifyAdapter {
+  const https = tlsOptionsOf(config);
   return new FastifyAdapter({
+    ...(https ? { https } : {}),
     bodyLimit: config.BODY_LIMIT_BYTES,
     trustProxy: config.TRUST_PROXY ?? false,
     genReqId: (raw: IncomingMessage) => {
@@ -66,8 +85,37 @@ export async function createFastifyApp(
     createFastifyAdapter(options.config, options.generateRequestId),
     { bufferLogs: true, ...options.nestOptions },
   );
+  await installSecurityHeaders(app, { hsts: tlsOptionsOf(options.config) !== null });
   configureApp(app, options);
   return app;
+}
+
+/**
+ * Security headers on every answer (@fastify/helmet): nosniff, frame denial, no referrer, same-origin
+ * resource policy, HSTS when the app itself serves TLS (behind a TLS-terminating ingress, HSTS is
+ * the ingress's to send). Helmet's CSP is off because Swagger UI at /docs runs inline scripts;
+ * JSON and problem answers get the strictest policy instead, which is what an API needs.
+ */
+export async function installSecurityHeaders(
+  app: NestFastifyApplication,
+  options: { readonly hsts: boolean },
+): Promise<void> {
+  // @fastify/helmet is typed against its own copy of fastify's types (a patch release apart from
+  // Nest's adapter's); the plugin contract is the same, so only the type is bridged.
+  const plugin = helmet as unknown as Parameters<NestFastifyApplication['register']>[0];
+  await app.register(plugin, {
+    contentSecurityPolicy: false,
+    hsts: options.hsts ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    crossOriginEmbedderPolicy: false,
+  });
+  const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    const type = reply.getHeader('content-type');
+    if (typeof type === 'string' && /^application\/(problem\+)?json/.test(type)) {
+      void reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
+    }
+    done(null, payload);
+  });
 }
 
 /**

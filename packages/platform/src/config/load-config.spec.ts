@@ -121,3 +121,31 @@ describe('platformConfigSchema', () => {
     expect(config.STALENESS).toBe(1000);
   });
 });
+
+describe('loadConfig from secret files (<VARIABLE>_FILE)', () => {
+  const secretSchema = defineConfig({ TOKEN: string({ minLength: 1, optional: true }) });
+  const files: Record<string, string> = { '/run/secrets/token': 's3cret\n' };
+  const read = (path: string): string => {
+    const content = files[path];
+    if (content === undefined) throw Object.assign(new Error('no such file'), { code: 'ENOENT' });
+    return content;
+  };
+
+  it('reads the value from the file, without its trailing newline', () => {
+    expect(loadConfig(secretSchema, { TOKEN_FILE: '/run/secrets/token' }, read).TOKEN).toBe(
+      's3cret',
+    );
+  });
+
+  it('refuses both the variable and its file', () => {
+    expect(() =>
+      loadConfig(secretSchema, { TOKEN: 'x', TOKEN_FILE: '/run/secrets/token' }, read),
+    ).toThrow('TOKEN: set either TOKEN or TOKEN_FILE, not both');
+  });
+
+  it('names the file variable when the file cannot be read', () => {
+    expect(() => loadConfig(secretSchema, { TOKEN_FILE: '/nope' }, read)).toThrow(
+      'TOKEN_FILE: cannot read /nope (ENOENT)',
+    );
+  });
+});

@@ -31,6 +31,12 @@ export const platformConfigSchema = defineConfig({
   BODY_LIMIT_BYTES: int({ min: 1024, max: 1024 * 1024 * 1024, default: 10 * 1024 * 1024 }),
   /** Trust X-Forwarded-* headers (behind an ingress or load balancer). */
   TRUST_PROXY: boolean({ default: false }),
+  /**
+   * Serve HTTPS (TLS 1.3 only, SEC-001) with this PEM certificate chain and key; set both or
+   * neither. Without them the app serves plain HTTP for a TLS-terminating ingress or mesh.
+   */
+  TLS_CERT_FILE: string({ minLength: 1, maxLength: 4096, optional: true }),
+  TLS_KEY_FILE: string({ minLength: 1, maxLength: 4096, optional: true }),
 });
 
 export type PlatformConfig = ConfigOf<typeof platformConfigSchema>;

@@ -12,6 +12,7 @@ import {
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { type FastifyReply } from 'fastify';
 import { ReadinessCheck, type ReadinessReport, runReadinessChecks } from './readiness-check';
+import { PublicRoute } from '../auth/access';
 
 /** Token of the array of registered readiness checks. */
 export const READINESS_CHECKS = Symbol('READINESS_CHECKS');
@@ -30,6 +31,7 @@ export interface HealthModuleOptions {
 
 function createHealthController(prefix: string): Type<unknown> {
   @ApiTags('health')
+  @PublicRoute()
   @Controller(`${prefix.replace(/\/+$/, '')}/health`)
   class HealthController {
     constructor(

@@ -10,6 +10,7 @@ import {
 } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { type FastifyReply } from 'fastify';
+import { PublicRoute } from '../auth/access';
 import { MetricsRegistry } from './metrics-registry';
 
 export interface MetricsModuleOptions {
@@ -22,6 +23,7 @@ export interface MetricsModuleOptions {
 
 function createMetricsController(path: string): Type<unknown> {
   @ApiExcludeController()
+  @PublicRoute()
   @Controller()
   class MetricsController {
     constructor(private readonly metrics: MetricsRegistry) {}

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { type INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { type FastifyInstance } from 'fastify';
+import { API_KEY_SCHEME, BEARER_SCHEME } from '../auth/access';
 import { FieldErrorSchema, ProblemDetailsSchema } from './problem-details.schema';
 
 export interface OpenApiOptions {
@@ -24,7 +25,22 @@ export function buildOpenApiDocument(
   app: INestApplication,
   options: OpenApiOptions,
 ): OpenAPIObject {
-  const builder = new DocumentBuilder().setTitle(options.title).setVersion(options.version);
+  const builder = new DocumentBuilder()
+    .setTitle(options.title)
+    .setVersion(options.version)
+    .addApiKey(
+      {
+        type: 'apiKey',
+        in: 'header',
+        name: 'X-API-Key',
+        description: 'A service caller key (`sloe_…`), created by an sre_admin.',
+      },
+      API_KEY_SCHEME,
+    )
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An OIDC access token.' },
+      BEARER_SCHEME,
+    );
   if (options.description !== undefined) builder.setDescription(options.description);
   return SwaggerModule.createDocument(app, builder.build(), {
     extraModels: [ProblemDetailsSchema, FieldErrorSchema],

@@ -107,16 +107,6 @@ export class UpdateCycleAlertDto {
   @IsIn(['acknowledged', 'resolved'])
   status!: 'acknowledged' | 'resolved';
 
-  @ApiPropertyOptional({
-    example: 'jane.doe',
-    maxLength: 255,
-    description: 'Who acknowledged or resolved it.',
-  })
-  @IsOptional()
-  @IsString()
-  @Length(1, 255)
-  acknowledged_by?: string;
-
   @ApiPropertyOptional({ example: 'Moved the callback to an async queue.', maxLength: 10_000 })
   @IsOptional()
   @IsString()

@@ -1,0 +1,10 @@
+/**
+ * `pnpm api-key:new`: prints a fresh API key for AUTH_BOOTSTRAP_API_KEY (the first sre_admin key of
+ * a deployment). Nothing is stored here: the API registers the key's hash when it starts with it.
+ * Later keys are created through `POST /api/v1/api-keys`, which stores them itself.
+ */
+import { cryptoRandomBytes, formatApiKey, newApiKeyId, newApiKeySecret } from '@slo-engine/core';
+
+process.stdout.write(
+  `${formatApiKey(newApiKeyId(cryptoRandomBytes), newApiKeySecret(cryptoRandomBytes))}\n`,
+);
