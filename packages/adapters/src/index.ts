@@ -122,6 +122,16 @@ export {
   type JoseAccessTokenVerifierOptions,
 } from './security/jose-access-token-verifier';
 
+// FR-5: SLO lifecycle (active_slos, the append-only hash-chained slo_audit_log).
+export {
+  APP_ROLE,
+  AUDIT_CHAIN_LOCK_KEY,
+  SloLifecycle1764200000000,
+} from './postgres/migrations/1764200000000-slo-lifecycle';
+export { PostgresActiveSloRepository } from './postgres/active-slo.repository';
+export { PostgresSloAuditLogRepository } from './postgres/slo-audit-log.repository';
+export { PostgresSloLifecycleStore } from './postgres/slo-lifecycle.store';
+
 // FR-8 / SEC-009: rate limiting shared through Redis, with the per-instance fallback.
 export {
   createRedisClient,

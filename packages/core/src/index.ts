@@ -282,3 +282,34 @@ export {
   describeApiKeyRepositoryContract,
   type ApiKeyRepositoryFactory,
 } from './access/testing/api-key-repository.contract';
+
+// FR-5: SLO lifecycle use cases, error codes, in-memory stores and their contract.
+export { SloErrorCodes, type SloErrorCode } from './slos/slo-error-codes';
+export { DecideRecommendationUseCase } from './slos/decide-recommendation/decide-recommendation.use-case';
+export {
+  GetActiveSloUseCase,
+  type GetActiveSloInput,
+} from './slos/get-active-slo/get-active-slo.use-case';
+export {
+  GetSloHistoryUseCase,
+  type GetSloHistoryInput,
+} from './slos/get-slo-history/get-slo-history.use-case';
+export {
+  VerifyAuditChainUseCase,
+  DEFAULT_VERIFY_BATCH_SIZE,
+  type AuditChainVerification,
+  type BrokenLink,
+  type BrokenLinkReason,
+  type VerifyAuditChainOptions,
+} from './slos/verify-audit-chain/verify-audit-chain.use-case';
+export {
+  InMemorySloStores,
+  DecidedRecommendations,
+  type InMemorySloStoresOptions,
+} from './slos/testing/in-memory-slo-stores';
+export {
+  describeSloStoresContract,
+  type SloStoresContractOptions,
+  type SloStoresFactory,
+  type SloStoresUnderTest,
+} from './slos/testing/slo-stores.contract';

@@ -6,6 +6,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import {
+  ActiveSloRepository,
   Clock,
   CycleAlertRepository,
   FailStalledIngestionsUseCase,
@@ -16,16 +17,21 @@ import {
   ProcessIngestionUseCase,
   RecommendationRepository,
   SliAggregateRepository,
+  SloAuditLogRepository,
+  SloLifecycleStore,
   SystemClock,
   UnitOfWork,
 } from '@slo-engine/core';
 import {
   InProcessIngestionQueue,
+  PostgresActiveSloRepository,
   PostgresCycleAlertRepository,
   PostgresGraphRepository,
   PostgresIngestionRepository,
   PostgresRecommendationRepository,
   PostgresSliAggregateRepository,
+  PostgresSloAuditLogRepository,
+  PostgresSloLifecycleStore,
   PostgresUnitOfWork,
 } from '@slo-engine/adapters';
 import { DataSource } from 'typeorm';
@@ -93,6 +99,22 @@ export class PersistenceModule {
         {
           provide: UnitOfWork,
           useFactory: (ds: DataSource) => new PostgresUnitOfWork(ds),
+          inject: [DataSource],
+        },
+        // FR-5: the SLO lifecycle (decisions run in their own READ COMMITTED transactions).
+        {
+          provide: ActiveSloRepository,
+          useFactory: (ds: DataSource) => new PostgresActiveSloRepository(ds.manager),
+          inject: [DataSource],
+        },
+        {
+          provide: SloAuditLogRepository,
+          useFactory: (ds: DataSource) => new PostgresSloAuditLogRepository(ds.manager),
+          inject: [DataSource],
+        },
+        {
+          provide: SloLifecycleStore,
+          useFactory: (ds: DataSource) => new PostgresSloLifecycleStore(ds.manager),
           inject: [DataSource],
         },
         // One cache per process, shared by queries and ingestion processing.
@@ -163,6 +185,9 @@ export class PersistenceModule {
         CycleAlertRepository,
         RecommendationRepository,
         SliAggregateRepository,
+        ActiveSloRepository,
+        SloAuditLogRepository,
+        SloLifecycleStore,
         UnitOfWork,
         IngestionQueue,
         ProcessIngestionUseCase,

@@ -14,7 +14,7 @@ import {
   assertStorableRecommendations,
 } from '@slo-engine/core';
 import { type EntityManager } from 'typeorm';
-import { arrayLiteral, inTransaction, rows } from './sql';
+import { arrayLiteral, inTransaction, isUuid, rows } from './sql';
 
 /** `explanation` as stored: JSON, the provenance's Dates as ISO strings. */
 type ExplanationJson = Omit<Explanation, 'provenance'> & {
@@ -207,6 +207,23 @@ WHERE r.service_id = (SELECT id FROM services WHERE service_id = $1)
 ORDER BY r.generated_at DESC, r.id DESC
 LIMIT $2`;
 
+/**
+ * The recommendation if it belongs to the service, row-locked until the transaction ends: a
+ * concurrent decision or a supersede of the same row waits, then sees this one's outcome.
+ */
+const LOCK_OF_SERVICE = `
+SELECT ${COLUMNS} FROM slo_recommendations r JOIN services s ON s.id = r.service_id
+WHERE r.id = $1::uuid AND s.service_id = $2
+FOR UPDATE OF r`;
+
+const DECIDE = `
+WITH changed AS (
+  UPDATE slo_recommendations SET status = $2::recommendation_status, status_changed_at = $3
+  WHERE id = $1::uuid
+  RETURNING 1
+)
+SELECT count(*)::int AS count FROM changed`;
+
 function lockKey(serviceId: string, sliType: SliType): string {
   return `${serviceId}|${sliType}`;
 }
@@ -305,6 +322,23 @@ export class PostgresRecommendationRepository extends RecommendationRepository {
 
   override async expireDue(now: Date): Promise<number> {
     const [{ count }] = await rows<{ count: number }>(this.manager, EXPIRE_DUE, [now]);
+    return count;
+  }
+
+  /**
+   * For the SLO lifecycle (not part of the port): the service's recommendation with this id,
+   * locked `FOR UPDATE` until the caller's transaction ends; null when the id is not a uuid or
+   * not one of the service's recommendations. Call it on a repository bound to a transaction.
+   */
+  async lockOfService(serviceId: string, id: string): Promise<StoredRecommendation | null> {
+    if (!isUuid(id)) return null;
+    const [row] = await rows<RecommendationRow>(this.manager, LOCK_OF_SERVICE, [id, serviceId]);
+    return row ? toStoredRecommendation(row) : null;
+  }
+
+  /** For the SLO lifecycle: records the decision taken on a recommendation as its status. */
+  async decide(id: string, status: 'accepted' | 'rejected', at: Date): Promise<number> {
+    const [{ count }] = await rows<{ count: number }>(this.manager, DECIDE, [id, status, at]);
     return count;
   }
 

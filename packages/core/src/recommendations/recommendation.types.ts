@@ -6,7 +6,11 @@ import { type TimeRange } from './telemetry.port';
 
 export type SliType = 'availability' | 'latency';
 export type TierName = 'conservative' | 'balanced' | 'aggressive';
-export type RecommendationStatus = 'active' | 'superseded' | 'expired';
+/**
+ * `accepted` and `rejected`: a service owner (or an auto-approval rule) decided on it (spec 004
+ * FR-5); like superseded and expired, it is no longer active.
+ */
+export type RecommendationStatus = 'active' | 'superseded' | 'expired' | 'accepted' | 'rejected';
 
 export interface AvailabilityTierRecommendation {
   /** Percent, e.g. 99.9. */

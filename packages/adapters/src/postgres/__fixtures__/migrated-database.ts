@@ -21,11 +21,19 @@ export async function createMigratedDatabase(label: string): Promise<MigratedDat
     database,
     dataSource,
     async reset() {
-      await dataSource.query(
-        `TRUNCATE service_dependencies, services, circular_dependency_alerts, ingestion_jobs,
-                  graph_source_digests, slo_recommendations, sli_aggregates;
-         UPDATE graph_state SET version = 0`,
-      );
+      await dataSource.transaction(async (manager) => {
+        // slo_audit_log's triggers forbid TRUNCATE. `session_replication_role = replica` skips
+        // ordinary triggers: a superuser-only escape hatch, fine for a test database and never
+        // available to the application role. SET LOCAL ends with this transaction, so the
+        // pooled connection goes back with triggers on.
+        await manager.query('SET LOCAL session_replication_role = replica');
+        await manager.query(
+          `TRUNCATE service_dependencies, services, circular_dependency_alerts, ingestion_jobs,
+                    graph_source_digests, slo_recommendations, sli_aggregates, active_slos,
+                    slo_audit_log, auto_approval_rules, api_keys`,
+        );
+        await manager.query('UPDATE graph_state SET version = 0');
+      });
     },
     async close() {
       await dataSource.destroy();

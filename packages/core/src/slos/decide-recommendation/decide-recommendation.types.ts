@@ -38,3 +38,12 @@ export interface SloDecision {
   readonly auditEntryId: string;
   readonly decidedAt: Date;
 }
+
+export const DECISION_ACTIONS = ['accept', 'modify', 'reject', 'auto_approve'] as const;
+export const SELECTABLE_TIERS = ['conservative', 'balanced', 'aggressive'] as const;
+/** Longest rationale kept in the audit log (characters). */
+export const MAX_RATIONALE_LENGTH = 4000;
+/** Longest actor the audit log keeps (its varchar(255)). */
+export const MAX_ACTOR_LENGTH = 255;
+/** Largest latency target (ms) the store keeps: a PostgreSQL integer. */
+export const MAX_LATENCY_TARGET_MS = 2_147_483_647;
