@@ -32,6 +32,7 @@ import {
   type AggregateWindow,
   AggregateSlisUseCase,
   AGGREGATE_WINDOW_SECONDS,
+  type AggregateSliType,
   AGGREGATE_WINDOWS,
   FixedClock,
   type LatencyHistogramSeries,
@@ -171,6 +172,13 @@ class TimedAggregates extends SliAggregateRepository {
 
   override latest(serviceId: string): Promise<readonly SliAggregate[]> {
     return this.inner.latest(serviceId);
+  }
+
+  override latestValues(
+    sliType: AggregateSliType,
+    window: AggregateWindow,
+  ): Promise<ReadonlyMap<string, number>> {
+    return this.inner.latestValues(sliType, window);
   }
 
   override purge(windows: readonly AggregateWindow[], computedBefore: Date): Promise<number> {

@@ -283,6 +283,38 @@ export {
   type ApiKeyRepositoryFactory,
 } from './access/testing/api-key-repository.contract';
 
+// FR-4 impact analysis use case and FR-10 burn-rate alert export (helper I).
+export {
+  AnalyseImpactUseCase,
+  IMPACT_OBSERVED_WINDOW,
+  IMPACT_SLI_TYPES,
+  type AnalyseImpactInput,
+  type ImpactAnalysisReport,
+  type ImpactSliType,
+  type ProposedAvailabilityChange,
+} from './slos/impact-analysis/analyse-impact.use-case';
+export {
+  DEFAULT_SLO_ALERT_FORMAT,
+  DEFAULT_SLO_PERIOD_DAYS,
+  ExportSloAlertsUseCase,
+  SLO_ALERT_FORMATS,
+  SloAlertErrorCodes,
+  type ExportSloAlertsInput,
+  type ExportSloAlertsOptions,
+  type SloAlertFormat,
+  type SloAlertsExport,
+} from './slos/alerts/export-slo-alerts.use-case';
+export {
+  OPENSLO_SERVICE_ID_ANNOTATION,
+  openSloDocumentsFor,
+  prometheusAlertRulesFor,
+  sloRatioObjectives,
+  type AlertableSlo,
+  type SloMetricNaming,
+  type SloObjectiveName,
+  type SloRatioObjective,
+} from './slos/alerts/slo-alert-definitions';
+
 // FR-5: SLO lifecycle use cases, error codes, in-memory stores and their contract.
 export { SloErrorCodes, type SloErrorCode } from './slos/slo-error-codes';
 export { DecideRecommendationUseCase } from './slos/decide-recommendation/decide-recommendation.use-case';

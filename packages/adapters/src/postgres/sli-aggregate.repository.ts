@@ -53,6 +53,21 @@ FROM sli_aggregates a
 WHERE a.service_id = (SELECT id FROM services WHERE service_id = $1)
 ORDER BY a.sli_type, a.time_window, a.computed_at DESC`;
 
+/**
+ * Newest value of one (SLI type, window) per service: one probe of the unique index per service
+ * (a backward scan that stops at the first row), so the cost follows the number of services, not
+ * the rows that retention keeps per service.
+ */
+const LATEST_VALUES = `
+SELECT s.service_id, latest.value
+FROM services s
+CROSS JOIN LATERAL (
+  SELECT a.value FROM sli_aggregates a
+  WHERE a.service_id = s.id AND a.sli_type = $1 AND a.time_window = $2
+  ORDER BY a.computed_at DESC
+  LIMIT 1
+) latest`;
+
 const PURGE = `
 WITH purged AS (
   DELETE FROM sli_aggregates
@@ -124,6 +139,17 @@ export class PostgresSliAggregateRepository extends SliAggregateRepository {
       sampleCount: Number(row.sample_count),
       computedAt: row.computed_at,
     }));
+  }
+
+  override async latestValues(
+    sliType: AggregateSliType,
+    window: AggregateWindow,
+  ): Promise<ReadonlyMap<string, number>> {
+    const found = await rows<{ service_id: string; value: number }>(this.manager, LATEST_VALUES, [
+      sliType,
+      window,
+    ]);
+    return new Map(found.map((row) => [row.service_id, row.value]));
   }
 
   override async purge(windows: readonly AggregateWindow[], computedBefore: Date): Promise<number> {

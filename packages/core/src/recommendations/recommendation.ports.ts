@@ -69,6 +69,15 @@ export abstract class SliAggregateRepository {
   /** The newest aggregate per (SLI type, window) of the service. */
   abstract latest(serviceId: string): Promise<readonly SliAggregate[]>;
 
+  /**
+   * The newest value of one (SLI type, window) for every service that has one, by service id: one
+   * bulk read for fleet-wide analyses (FR-4 impact analysis), never a read per service.
+   */
+  abstract latestValues(
+    sliType: AggregateSliType,
+    window: AggregateWindow,
+  ): Promise<ReadonlyMap<string, number>>;
+
   /** Deletes rows computed before the cutoff for the given windows (retention); returns how many. */
   abstract purge(windows: readonly AggregateWindow[], computedBefore: Date): Promise<number>;
 }

@@ -307,6 +307,23 @@ export class InMemorySliAggregateRepository extends SliAggregateRepository {
     );
   }
 
+  async latestValues(
+    sliType: AggregateSliType,
+    window: AggregateWindow,
+  ): Promise<ReadonlyMap<string, number>> {
+    await Promise.resolve();
+    const key = seriesKey(sliType, window);
+    const values = new Map<string, number>();
+    for (const [serviceId, bySeries] of this.services) {
+      let newest: SliAggregate | undefined;
+      for (const row of bySeries.get(key)?.values() ?? []) {
+        if (newest === undefined || row.computedAt > newest.computedAt) newest = row;
+      }
+      if (newest !== undefined) values.set(serviceId, newest.value);
+    }
+    return values;
+  }
+
   async purge(windows: readonly AggregateWindow[], computedBefore: Date): Promise<number> {
     await Promise.resolve();
     const cutoff = computedBefore.getTime();

@@ -532,6 +532,36 @@ export function describeRecommendationStoresContract(
     );
 
     it(
+      'reads the newest value of one SLI type and window for every service at once',
+      withStores(async ({ aggregates }) => {
+        await aggregates.upsert([
+          aggregate('checkout', 'availability', '28d', -24, 0.95),
+          aggregate('checkout', 'availability', '28d', 0, 0.99953),
+          aggregate('checkout', 'availability', '28d', -48, 0.5),
+          aggregate('checkout', 'availability', '1h', 5, 0.1),
+          aggregate('checkout', 'error_rate', '28d', 5, 0.2),
+          aggregate('payments', 'availability', '28d', -1, 0.999),
+          aggregate('inventory', 'availability', '7d', 0, 0.98),
+        ]);
+
+        const values = await aggregates.latestValues('availability', '28d');
+
+        assert.deepStrictEqual(
+          new Map(values),
+          new Map([
+            ['checkout', 0.99953],
+            ['payments', 0.999],
+          ]),
+        );
+        assert.deepStrictEqual(
+          new Map(await aggregates.latestValues('availability', '7d')),
+          new Map([['inventory', 0.98]]),
+        );
+        assert.equal((await aggregates.latestValues('latency_p99', '28d')).size, 0);
+      }),
+    );
+
+    it(
       'is idempotent: the same rows twice leave the same table and write nothing the second time',
       withStores(async ({ aggregates }) => {
         const rows = SERVICES.flatMap((serviceId, s) =>
