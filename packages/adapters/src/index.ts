@@ -122,6 +122,11 @@ export {
   type JoseAccessTokenVerifierOptions,
 } from './security/jose-access-token-verifier';
 
+// Auto-approval rules (spec 004 FR-11).
+export { AutoApproval1764300000000 } from './postgres/migrations/1764300000000-auto-approval';
+export { PostgresAutoApprovalRuleRepository } from './postgres/auto-approval-rule.repository';
+export { PostgresActiveRecommendationReader } from './postgres/active-recommendation.reader';
+
 // FR-5: SLO lifecycle (active_slos, the append-only hash-chained slo_audit_log).
 export {
   APP_ROLE,

@@ -345,3 +345,55 @@ export {
   type SloStoresFactory,
   type SloStoresUnderTest,
 } from './slos/testing/slo-stores.contract';
+
+// FR-11: auto-approval rules, and the hook that tells them about freshly generated recommendations.
+export {
+  RecommendationsGeneratedListener,
+  type RecommendationsGeneratedHook,
+} from './recommendations/get-slo-recommendations/recommendations-generated.port';
+export * from './auto-approval/auto-approval.types';
+export * from './auto-approval/auto-approval.ports';
+export {
+  activeSloHolds,
+  autoApprovalHold,
+  autoApprovalRationale,
+  candidateOf,
+  compareRuleNames,
+  firstMatchingRule,
+  matchesConditions,
+  recommendationConfidence,
+  summarizeRecommendation,
+  tierTarget,
+  type AutoApprovalHoldReason,
+} from './auto-approval/auto-approval-matching';
+export {
+  CreateAutoApprovalRuleUseCase,
+  type CreateAutoApprovalRuleInput,
+} from './auto-approval/create-auto-approval-rule/create-auto-approval-rule.use-case';
+export { ListAutoApprovalRulesUseCase } from './auto-approval/list-auto-approval-rules/list-auto-approval-rules.use-case';
+export { GetAutoApprovalRuleUseCase } from './auto-approval/get-auto-approval-rule/get-auto-approval-rule.use-case';
+export {
+  UpdateAutoApprovalRuleUseCase,
+  type UpdateAutoApprovalRuleInput,
+} from './auto-approval/update-auto-approval-rule/update-auto-approval-rule.use-case';
+export { DeleteAutoApprovalRuleUseCase } from './auto-approval/delete-auto-approval-rule/delete-auto-approval-rule.use-case';
+export {
+  DryRunAutoApprovalRuleUseCase,
+  type DryRunAutoApprovalRuleInput,
+  type DryRunHold,
+  type DryRunMatch,
+  type DryRunResult,
+} from './auto-approval/dry-run-auto-approval-rule/dry-run-auto-approval-rule.use-case';
+export {
+  AutoApproveRecommendationsUseCase,
+  type AutoApprovalOutcome,
+} from './auto-approval/auto-approve-recommendations/auto-approve-recommendations.use-case';
+export {
+  InMemoryAutoApprovalRuleRepository,
+  RepositoryActiveRecommendationReader,
+} from './auto-approval/testing/in-memory-auto-approval-stores';
+export {
+  contractRule,
+  describeAutoApprovalRuleRepositoryContract,
+  type AutoApprovalRuleRepositoryFactory,
+} from './auto-approval/testing/auto-approval-rule-repository.contract';

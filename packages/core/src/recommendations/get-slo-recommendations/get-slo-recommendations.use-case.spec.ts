@@ -11,6 +11,7 @@ import { InMemoryGraphStores } from '../../graph/testing/in-memory-graph-stores'
 import {
   type AvailabilityRecommendation,
   type LatencyRecommendation,
+  type StoredRecommendation,
 } from '../recommendation.types';
 import { InMemoryRecommendationRepository } from '../testing/in-memory-recommendation-stores';
 import {
@@ -20,6 +21,7 @@ import {
 import { TelemetryUnavailableError, type RequestCounts } from '../telemetry.port';
 import { GetSloRecommendationsUseCase } from './get-slo-recommendations.use-case';
 import { RecommendationGenerator } from './recommendation-generator';
+import { RecommendationsGeneratedListener } from './recommendations-generated.port';
 
 const HOUR = 3_600_000;
 const ORIGIN = new Date('2026-01-01T00:00:00.000Z');
@@ -335,5 +337,61 @@ describe('GetSloRecommendationsUseCase: cache and failures', () => {
     await expect(
       useCase.execute({ serviceId: 'checkout', sliType: 'errors' as never }),
     ).rejects.toMatchObject({ code: DomainErrorCodes.INVALID_INPUT });
+  });
+});
+
+describe('GetSloRecommendationsUseCase: listener of generated recommendations', () => {
+  /** A listener that records each batch, and may be told to fail. */
+  class RecordingListener extends RecommendationsGeneratedListener {
+    readonly batches: (readonly StoredRecommendation[])[] = [];
+    failure: Error | undefined;
+
+    async onGenerated(stored: readonly StoredRecommendation[]): Promise<void> {
+      await Promise.resolve();
+      this.batches.push(stored);
+      if (this.failure) throw this.failure;
+    }
+  }
+
+  async function withListener() {
+    const world = await setUp();
+    const listener = new RecordingListener();
+    const errors: Array<{ error: unknown; stored: readonly StoredRecommendation[] }> = [];
+    const useCase = new GetSloRecommendationsUseCase(
+      new GraphSnapshotCache(world.stores.graph),
+      world.repository,
+      new RecommendationGenerator(world.telemetry),
+      world.clock,
+      { listener, onListenerError: (error, stored) => errors.push({ error, stored }) },
+    );
+    return { ...world, useCase, listener, errors };
+  }
+
+  it('hears of freshly stored recommendations, not of cached or stale answers', async () => {
+    const { useCase, listener, telemetry } = await withListener();
+
+    const generated = await useCase.execute({ serviceId: 'checkout' });
+    expect(listener.batches).toHaveLength(1);
+    expect(listener.batches[0].map((r) => [r.id, r.status])).toEqual(
+      generated.recommendationIds.map((id) => [id, 'active']),
+    );
+
+    expect((await useCase.execute({ serviceId: 'checkout' })).source).toBe('cache');
+    telemetry.unavailable = true;
+    expect((await useCase.execute({ serviceId: 'checkout', forceRegenerate: true })).source).toBe(
+      'stale',
+    );
+    expect(listener.batches).toHaveLength(1);
+  });
+
+  it('answers even when the listener fails, and reports the failure', async () => {
+    const { useCase, listener, errors } = await withListener();
+    const failure = new Error('rules store down');
+    listener.failure = failure;
+
+    const answer = await useCase.execute({ serviceId: 'checkout', sliType: 'availability' });
+
+    expect(answer.source).toBe('generated');
+    expect(errors).toEqual([{ error: failure, stored: listener.batches[0] }]);
   });
 });

@@ -12,6 +12,7 @@ import {
 } from '../recommendation.types';
 import { TelemetryUnavailableError, type TimeRange } from '../telemetry.port';
 import { type RecommendationGenerator } from './recommendation-generator';
+import { type RecommendationsGeneratedHook } from './recommendations-generated.port';
 
 export const SLI_TYPE_CHOICES = ['availability', 'latency', 'all'] as const;
 export type SliTypeChoice = (typeof SLI_TYPE_CHOICES)[number];
@@ -56,6 +57,8 @@ export class GetSloRecommendationsUseCase {
     private readonly recommendations: RecommendationRepository,
     private readonly generator: RecommendationGenerator,
     private readonly clock: Clock,
+    /** Told about freshly generated recommendations once they are stored (auto-approval). */
+    private readonly generated?: RecommendationsGeneratedHook,
   ) {}
 
   async execute(input: GetSloRecommendationsInput): Promise<SloRecommendations> {
@@ -114,7 +117,9 @@ export class GetSloRecommendationsUseCase {
         now,
         closure,
       });
-      return view(await this.recommendations.saveActive(fresh), 'generated', null);
+      const saved = await this.recommendations.saveActive(fresh);
+      await this.announce(saved);
+      return view(saved, 'generated', null);
     } catch (error) {
       if (!(error instanceof TelemetryUnavailableError)) throw error;
       if (stored.every((recommendation) => recommendation !== null)) {
@@ -125,6 +130,15 @@ export class GetSloRecommendationsUseCase {
         );
       }
       throw error;
+    }
+  }
+
+  private async announce(saved: readonly StoredRecommendation[]): Promise<void> {
+    if (this.generated === undefined) return;
+    try {
+      await this.generated.listener.onGenerated(saved);
+    } catch (error) {
+      this.generated.onListenerError?.(error, saved);
     }
   }
 }
