@@ -69,7 +69,7 @@ export function createAppModule(runtime: ApiRuntime): Type<unknown> {
       ImpactModule,
       AutoApprovalModule,
       DashboardModule,
-      AccessModule,
+      AccessModule.forRoot(config),
     ],
   })
   class ApiModule {}

@@ -127,6 +127,10 @@ export { AutoApproval1764300000000 } from './postgres/migrations/1764300000000-a
 export { PostgresAutoApprovalRuleRepository } from './postgres/auto-approval-rule.repository';
 export { PostgresActiveRecommendationReader } from './postgres/active-recommendation.reader';
 
+// FR-12: organisational dashboard over materialised views.
+export { Dashboard1764400000000 } from './postgres/migrations/1764400000000-dashboard';
+export { PostgresDashboardReadModel } from './postgres/dashboard.read-model';
+
 // FR-5: SLO lifecycle (active_slos, the append-only hash-chained slo_audit_log).
 export {
   APP_ROLE,

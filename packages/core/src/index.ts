@@ -346,6 +346,51 @@ export {
   type SloStoresUnderTest,
 } from './slos/testing/slo-stores.contract';
 
+// FR-12: organisational dashboard (coverage, error-budget health, recommendation quality).
+export * from './dashboard/dashboard.types';
+export { DashboardReadModel } from './dashboard/dashboard-read-model.port';
+export {
+  budgetBucketOf,
+  budgetCellsOf,
+  budgetConsumed,
+  budgetConsumptionsOf,
+  coverageCellsOf,
+  coverageReport,
+  dashboardTeamOf,
+  errorBudgetHealthReport,
+  isDashboardService,
+  mostConsumedOf,
+  ofTeam,
+  qualityCellsOf,
+  recommendationQualityReport,
+  type DashboardSources,
+} from './dashboard/dashboard-definitions';
+export {
+  GetCoverageUseCase,
+  type GetCoverageInput,
+} from './dashboard/get-coverage/get-coverage.use-case';
+export {
+  GetErrorBudgetHealthUseCase,
+  type GetErrorBudgetHealthInput,
+} from './dashboard/get-error-budget-health/get-error-budget-health.use-case';
+export {
+  GetRecommendationQualityUseCase,
+  type GetRecommendationQualityInput,
+} from './dashboard/get-recommendation-quality/get-recommendation-quality.use-case';
+export {
+  RefreshDashboardUseCase,
+  type RefreshDashboardInput,
+  type RefreshDashboardOutput,
+} from './dashboard/refresh-dashboard/refresh-dashboard.use-case';
+export { InMemoryDashboardReadModel } from './dashboard/testing/in-memory-dashboard-read-model';
+export {
+  contractDashboardSources,
+  describeDashboardReadModelContract,
+  randomDashboardSources,
+  type DashboardReadModelFactory,
+  type DashboardReadModelUnderTest,
+} from './dashboard/testing/dashboard-read-model.contract';
+
 // FR-11: auto-approval rules, and the hook that tells them about freshly generated recommendations.
 export {
   RecommendationsGeneratedListener,

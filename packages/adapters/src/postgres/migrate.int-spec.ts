@@ -54,13 +54,18 @@ describe('runMigrations', () => {
     const recorded = await first.query<unknown[]>(`SELECT name FROM ${MIGRATIONS_TABLE}`);
     expect(recorded).toHaveLength(ALL_MIGRATIONS.length);
     expect((await schemaObjects(first)).tables).toEqual([
+      'active_slos',
+      'api_keys',
+      'auto_approval_rules',
       'circular_dependency_alerts',
+      'dashboard_refreshes',
       'graph_source_digests',
       'graph_state',
       'ingestion_jobs',
       'service_dependencies',
       'services',
       'sli_aggregates',
+      'slo_audit_log',
       'slo_recommendations',
       MIGRATIONS_TABLE,
     ]);
@@ -93,6 +98,49 @@ describe('runMigrations', () => {
     expect(after.tables.filter((name) => tables.includes(name))).toEqual([]);
     expect(after.types.filter((name) => types.includes(name))).toEqual([]);
     expect(await runMigrations(dataSource)).toContain(RECOMMENDATIONS);
+  });
+
+  it('reverts the SLO lifecycle tables, types and functions, keeping recommendation statuses', async () => {
+    const SLO_LIFECYCLE = 'SloLifecycle1764200000000';
+    const dataSource = await connect();
+    await runMigrations(dataSource);
+    const applied = async (): Promise<string[]> =>
+      (await dataSource.query<Array<{ name: string }>>(`SELECT name FROM ${MIGRATIONS_TABLE}`)).map(
+        (row) => row.name,
+      );
+    const statuses = async (): Promise<string[]> =>
+      (
+        await dataSource.query<Array<{ label: string }>>(
+          `SELECT e.enumlabel AS label FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid
+           WHERE t.typname = 'recommendation_status' ORDER BY e.enumsortorder`,
+        )
+      ).map((row) => row.label);
+    const auditFunctions = async (): Promise<string[]> =>
+      (
+        await dataSource.query<Array<{ name: string }>>(
+          `SELECT proname AS name FROM pg_proc WHERE proname LIKE 'slo_audit_log%' ORDER BY 1`,
+        )
+      ).map((row) => row.name);
+    expect(await statuses()).toEqual(['active', 'superseded', 'expired', 'accepted', 'rejected']);
+    expect(await auditFunctions()).toHaveLength(4);
+
+    while ((await applied()).includes(SLO_LIFECYCLE)) await revertLastMigration(dataSource);
+
+    const after = await schemaObjects(dataSource);
+    expect(after.tables).toContain('slo_recommendations');
+    expect(after.tables.filter((name) => ['active_slos', 'slo_audit_log'].includes(name))).toEqual(
+      [],
+    );
+    expect(after.types.filter((name) => ['audit_action', 'slo_source'].includes(name))).toEqual([]);
+    expect(await statuses()).toEqual(['active', 'superseded', 'expired']);
+    expect(await auditFunctions()).toEqual([]);
+    // The shared role stays (other databases of the cluster use it); its grants here are gone.
+    const [{ grants }] = await dataSource.query<Array<{ grants: number }>>(
+      `SELECT count(*)::int AS grants FROM information_schema.role_table_grants
+       WHERE grantee = 'slo_engine_app' AND table_schema = 'public'`,
+    );
+    expect(grants).toBe(0);
+    expect(await runMigrations(dataSource)).toContain(SLO_LIFECYCLE);
   });
 
   it('reverts to an empty schema and migrates again', async () => {
