@@ -114,6 +114,8 @@ export interface TestAppOptions {
   readonly readinessTimeoutMs?: number;
   readonly bodyLimitBytes?: number;
   readonly generateRequestId?: () => string;
+  /** PEM files: serve HTTPS (TLS_CERT_FILE / TLS_KEY_FILE). */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string };
 }
 
 /** A small app wired exactly as the real apps are, ready for `app.inject()` (no port). */
@@ -142,7 +144,12 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<NestF
   class TestAppModule {}
 
   const app = await createFastifyApp(TestAppModule, {
-    config: { BODY_LIMIT_BYTES: options.bodyLimitBytes ?? 10 * 1024 * 1024 },
+    config: {
+      BODY_LIMIT_BYTES: options.bodyLimitBytes ?? 10 * 1024 * 1024,
+      ...(options.tls
+        ? { TLS_CERT_FILE: options.tls.certFile, TLS_KEY_FILE: options.tls.keyFile }
+        : {}),
+    },
     statusByCode: TEST_STATUS_BY_CODE,
     ...(options.generateRequestId ? { generateRequestId: options.generateRequestId } : {}),
   });
