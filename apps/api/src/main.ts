@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createDataSource, runMigrations } from '@slo-engine/adapters';
+import { RefreshDashboardUseCase } from '@slo-engine/core';
 import { startTracing } from '@slo-engine/platform';
 import { loadApiConfig } from './config';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded/embedded-database';
@@ -42,7 +43,11 @@ async function main(): Promise<void> {
   if (applied.length > 0) logger.log(`applied migrations: ${applied.join(', ')}`);
   if (embedded && config.SEED_DEMO) {
     const seeded = await seedDemoTopology(app);
-    if (seeded > 0) logger.log(`seeded the demo topology: ${seeded} services`);
+    if (seeded > 0) {
+      logger.log(`seeded the demo topology: ${seeded} services`);
+      // The dashboard's views were filled when the database was still empty; show the demo now.
+      await app.get(RefreshDashboardUseCase).execute();
+    }
   }
   await app.listen({ port: config.PORT, host: '0.0.0.0' });
   const base = `http://localhost:${config.PORT}`;
