@@ -13,6 +13,8 @@ export interface RunningApi {
   readonly baseUrl: string;
   /** `fetch` with the benchmark's sre_admin API key (authentication is on, as in production). */
   fetch(path: string, init?: RequestInit): Promise<Response>;
+  /** One SQL statement on the API's database (for seeding rows no endpoint writes). */
+  query<T = Record<string, unknown>>(sql: string, parameters?: readonly unknown[]): Promise<T[]>;
   close(): Promise<void>;
 }
 
@@ -45,6 +47,8 @@ export async function startApi(env: Readonly<Record<string, string>> = {}): Prom
         ...init,
         headers: { ...(init.headers as Record<string, string> | undefined), 'x-api-key': apiKey },
       }),
+    query: <T>(sql: string, parameters: readonly unknown[] = []) =>
+      dataSource.query<T[]>(sql, [...parameters]),
     close: async () => {
       await app.close();
       await dataSource.destroy();

@@ -187,6 +187,17 @@ const ROWS: readonly Row[] = [
       `p50 ${fixed(r, 'p50Ms')} ms; naive compositeAvailabilityOf per upstream ≈ ${fixed(r, 'peer.extrapolatedAllMs', 0)} ms → **${num(r, 'speedupVsNaive')}×**; one giant cycle p95 ${fixed(r, 'cyclic.p95Ms')} ms`,
   },
   {
+    bench: 'impact-analysis-http',
+    metric:
+      'POST /slos/impact-analysis over HTTP + PostgreSQL, biggest hub, 5k / 50k with hubs (p95)',
+    requirement: 'p95 ≤100 ms (seed: <10 s)',
+    path: 'hub.p95Ms',
+    unit: 'ms',
+    goal: 100,
+    peer: (r) =>
+      `p50 ${fixed(r, 'hub.p50Ms')} ms, p95/goal ${num(r, 'hub.p95ToGoal')}; ${num(r, 'hub.impacted')} impacted, ${fixed(r, 'hub.responseBytes', 0)} B; median service p95 ${fixed(r, 'median.p95Ms')} ms (${num(r, 'median.impacted')} impacted), leaf p95 ${fixed(r, 'leaf.p95Ms')} ms (${num(r, 'leaf.impacted')}); seed ceiling ratio ${num(r, 'ratioToSeedCeiling')}`,
+  },
+  {
     bench: 'idempotency',
     metric: 'in-memory store begin + complete at capacity 10k, evicting (p99)',
     requirement: 'get+set p99 ≤10 µs',
