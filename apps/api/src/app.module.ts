@@ -68,7 +68,7 @@ export function createAppModule(runtime: ApiRuntime): Type<unknown> {
       SlosModule,
       ImpactModule,
       AutoApprovalModule,
-      DashboardModule,
+      DashboardModule.forRoot({ refreshIntervalMs: config.DASHBOARD_REFRESH_INTERVAL }),
       AccessModule.forRoot(config),
     ],
   })

@@ -33,6 +33,8 @@ export const apiConfigSchema = defineConfig({
   PROMETHEUS_RETRIES: int({ min: 0, max: 10, default: 3 }),
   /** Without PROMETHEUS_URL: the seed of the synthetic telemetry fleet (same seed, same numbers). */
   SYNTHETIC_TELEMETRY_SEED: string({ minLength: 1, maxLength: 128, default: 'slo-engine-demo' }),
+  /** How often the dashboard's materialised views are refreshed (spec 004 FR-12: hourly). */
+  DASHBOARD_REFRESH_INTERVAL: duration({ default: 3_600_000 }),
   /** Embedded mode: seed the demo e-commerce topology into an empty database. */
   SEED_DEMO: boolean({ default: true }),
 

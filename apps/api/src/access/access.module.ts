@@ -5,17 +5,12 @@ import {
   type OnApplicationShutdown,
   type Provider,
 } from '@nestjs/common';
-import {
-  createRedisClient,
-  FallbackRateLimiter,
-  JoseAccessTokenVerifier,
-  RedisRateLimiter,
-} from '@slo-engine/adapters';
+import { createRedisClient, JoseAccessTokenVerifier } from '@slo-engine/adapters';
 import {
   AccessTokenVerifier,
   AuthenticateApiKeyUseCase,
+  DEFAULT_API_KEY_CACHE_ENTRIES,
   GraphRepository,
-  InMemoryRateLimiter,
   RateLimiter,
 } from '@slo-engine/core';
 import {
@@ -30,6 +25,7 @@ import { ApiKeysController } from './api-keys/api-keys.controller';
 import { BootstrapApiKey } from './bootstrap-api-key';
 import { GraphServiceTeams } from './graph-service-teams';
 import { claimMappingOf } from './principal-from-claims';
+import { sharedRateLimiter } from './shared-rate-limiter';
 import { RequestAuthenticator } from './request-authenticator';
 
 /** The Redis connection of the rate limiter, closed with the app. */
@@ -39,9 +35,6 @@ class RateLimitRedis implements OnApplicationShutdown {
     await this.client?.quit().catch(() => this.client?.disconnect());
   }
 }
-
-/** How long the rate limiter answers from memory after Redis failed, before it tries Redis again. */
-const REDIS_RETRY_AFTER_MS = 5_000;
 
 /**
  * Access control of the API (spec 004 FR-8): API keys (stored hashed), OIDC bearer tokens, RBAC with
@@ -54,7 +47,7 @@ export class AccessModule {
     const providers: Provider[] = [
       ...apiKeyProviders({
         verificationCacheTtlMs: config.API_KEY_CACHE_TTL,
-        verificationCacheEntries: 10_000,
+        verificationCacheEntries: DEFAULT_API_KEY_CACHE_ENTRIES,
       }),
       {
         provide: AccessTokenVerifier,
@@ -91,31 +84,13 @@ export class AccessModule {
       },
       {
         provide: RateLimiter,
-        useFactory: (redis: RateLimitRedis, metrics: MetricsRegistry) => {
-          const local = new InMemoryRateLimiter();
-          if (!redis.client) return local;
-          const degraded = metrics.gauge({
-            name: 'slo_engine_rate_limit_degraded',
-            help: '1 while Redis is unreachable and rate limits count per instance, else 0.',
-          });
-          degraded.set(0);
-          return new FallbackRateLimiter(
-            new RedisRateLimiter(redis.client, { keyPrefix: config.RATE_LIMIT_KEY_PREFIX }),
-            local,
-            {
-              retryAfterMs: REDIS_RETRY_AFTER_MS,
-              onDegraded: (error) =>
-                logger.error(
-                  { err: error },
-                  'Redis is unreachable: rate limits now count per instance until it answers again',
-                ),
-              onRecovered: ({ degradedForMs }) =>
-                logger.log(
-                  `Redis answers again after ${degradedForMs} ms: rate limits are shared again`,
-                ),
-            },
-          );
-        },
+        useFactory: (redis: RateLimitRedis, metrics: MetricsRegistry) =>
+          sharedRateLimiter({
+            redis: redis.client,
+            keyPrefix: config.RATE_LIMIT_KEY_PREFIX,
+            metrics,
+            logger,
+          }),
         inject: [RateLimitRedis, MetricsRegistry],
       },
       BootstrapApiKey.provider(config.AUTH_BOOTSTRAP_API_KEY),

@@ -12,7 +12,7 @@ describe('principalFromClaims', () => {
       'u-1',
       {
         roles: ['service_owner', 'offline_access'],
-        groups: ['/teams/payments'],
+        groups: ['/payments'],
         team: 'search',
         email: 'jane.doe@company.com',
       },
@@ -56,5 +56,19 @@ describe('principalFromClaims', () => {
         teams: [],
       },
     );
+  });
+});
+
+describe('principalFromClaims guards', () => {
+  it('does not take a nested group for a team of the same last name', () => {
+    expect(
+      principalFromClaims('u-5', { groups: ['/contractors/payments'] }, mapping).teams,
+    ).toEqual(['contractors/payments']);
+  });
+
+  it('never lets a person appear as the system in audit rows', () => {
+    expect(
+      principalFromClaims('u-6', { email: 'system:auto-approval:low-crit' }, mapping).actor,
+    ).toBe('user:system:auto-approval:low-crit');
   });
 });

@@ -43,8 +43,9 @@ export function principalFromClaims(
   const teams = [
     ...new Set(mapping.teamsClaims.flatMap((claim) => stringsOf(claimAt(claims, claim)))),
   ]
-    // Groups often arrive as paths (`/teams/payments`); the team is the last segment.
-    .map((team) => team.replace(/^.*\//, ''))
+    // Keycloak sends top-level groups as `/payments`. Only that leading slash goes: a nested
+    // `/contractors/payments` is not the `payments` team.
+    .map((team) => team.replace(/^\//, ''))
     .filter((team) => team.length > 0);
   const actor =
     mapping.actorClaims
@@ -54,7 +55,8 @@ export function principalFromClaims(
   return {
     kind: 'user',
     subject: `user:${subject}`,
-    actor: actor.slice(0, 255),
+    // `system:` names automation (auto-approval rules) in the audit log; a person never gets it.
+    actor: (actor.startsWith('system:') ? `user:${actor}` : actor).slice(0, 255),
     roles: [...new Set(roles)],
     teams: [...new Set(teams)],
   };

@@ -82,7 +82,14 @@ export class AccessGuard implements CanActivate {
     }
     if (isPublicAccess(access)) return true;
 
-    const principal = await this.authenticator.authenticate(request.headers);
+    let principal: Principal | null;
+    try {
+      principal = await this.authenticator.authenticate(request.headers);
+    } catch (error) {
+      // Refused credentials get the same challenge as missing ones (RFC 9110 §15.5.2).
+      void reply.header('www-authenticate', AUTHENTICATE_CHALLENGE);
+      throw error;
+    }
     if (!principal) {
       void reply.header('www-authenticate', AUTHENTICATE_CHALLENGE);
       throw new DomainError(
@@ -91,8 +98,10 @@ export class AccessGuard implements CanActivate {
       );
     }
     request.principal = principal;
-    await this.authorize(access, principal, request);
+    // Charged before authorising: refused attempts count too, and an ownership probe cannot
+    // run database lookups past the caller's allowance.
     await this.chargeRateLimit(access, principal, request, reply);
+    await this.authorize(access, principal, request);
     return true;
   }
 

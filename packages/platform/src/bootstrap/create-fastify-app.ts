@@ -85,7 +85,8 @@ export async function createFastifyApp(
     createFastifyAdapter(options.config, options.generateRequestId),
     { bufferLogs: true, ...options.nestOptions },
   );
-  await installSecurityHeaders(app, { hsts: tlsOptionsOf(options.config) !== null });
+  // The adapter validated and read the pair; here it only matters whether TLS is on.
+  await installSecurityHeaders(app, { hsts: options.config.TLS_CERT_FILE !== undefined });
   configureApp(app, options);
   return app;
 }
