@@ -3,7 +3,8 @@
  * come from configurable claims, because every identity provider puts them elsewhere (Keycloak's
  * `realm_access.roles`, Okta's `groups`, Entra's `roles`).
  */
-import { type Principal, ROLES, type Role } from '@slo-engine/platform';
+import { isAccessRole } from '@slo-engine/core';
+import { type Principal } from '@slo-engine/platform';
 
 export interface ClaimMapping {
   /** Dotted path of the roles claim, e.g. `roles` or `realm_access.roles`. */
@@ -37,9 +38,7 @@ export function principalFromClaims(
   claims: Readonly<Record<string, unknown>>,
   mapping: ClaimMapping,
 ): Principal {
-  const roles = stringsOf(claimAt(claims, mapping.rolesClaim)).filter((role): role is Role =>
-    (ROLES as readonly string[]).includes(role),
-  );
+  const roles = stringsOf(claimAt(claims, mapping.rolesClaim)).filter(isAccessRole);
   const teams = [
     ...new Set(mapping.teamsClaims.flatMap((claim) => stringsOf(claimAt(claims, claim)))),
   ]

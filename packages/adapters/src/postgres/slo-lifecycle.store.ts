@@ -10,6 +10,7 @@ import {
   type StoredRecommendation,
 } from '@slo-engine/core';
 import { type EntityManager } from 'typeorm';
+import { PostgresActiveSloRepository } from './active-slo.repository';
 import { PostgresRecommendationRepository } from './recommendation.repository';
 import {
   ACTIVE_SLO_COLUMNS,
@@ -33,11 +34,6 @@ const DECISION_LOCK_NAMESPACE = 0x534c4f44; // "SLOD"
 const LOCK_SERVICE = `
 WITH lock AS (SELECT pg_advisory_xact_lock(${DECISION_LOCK_NAMESPACE}, hashtext($1)))
 SELECT (SELECT id FROM services WHERE service_id = $1) AS id FROM lock`;
-
-const ACTIVE_SLO = `
-SELECT ${ACTIVE_SLO_COLUMNS}, s.service_id AS service
-FROM active_slos a JOIN services s ON s.id = a.service_id
-WHERE s.service_id = $1`;
 
 /** Upsert on the service: the row (its id and created_at) stays, everything else is replaced. */
 const SAVE_ACTIVE_SLO = `
@@ -100,9 +96,8 @@ class PostgresSloLifecycleTransaction implements SloLifecycleTransaction {
     return this.recommendations.lockOfService(serviceId, recommendationId);
   }
 
-  async activeSlo(serviceId: string): Promise<ActiveSlo | null> {
-    const [row] = await rows<ActiveSloRow>(this.manager, ACTIVE_SLO, [serviceId]);
-    return row ? toActiveSlo(row) : null;
+  activeSlo(serviceId: string): Promise<ActiveSlo | null> {
+    return new PostgresActiveSloRepository(this.manager).findByService(serviceId);
   }
 
   async saveActiveSlo(slo: NewActiveSlo, at: Date): Promise<ActiveSlo> {

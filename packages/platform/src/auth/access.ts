@@ -4,6 +4,7 @@
  * a route parameter, and the route's rate limit (spec 004 FR-8 endpoint table, SEC-004, SEC-009).
  */
 import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { ACCESS_ROLES, type AccessRole } from '@slo-engine/core';
 import { ApiBearerAuth, ApiExtension, ApiSecurity } from '@nestjs/swagger';
 import { ApiProblemResponse } from '../openapi/problem-details.schema';
 
@@ -12,8 +13,8 @@ export const API_KEY_SCHEME = 'ApiKey';
 export const BEARER_SCHEME = 'OidcBearer';
 
 /** RBAC roles of spec 004 FR-8, weakest first: each role may do what the ones before it may. */
-export const ROLES = ['viewer', 'service_owner', 'sre_admin'] as const;
-export type Role = (typeof ROLES)[number];
+export const ROLES = ACCESS_ROLES;
+export type Role = AccessRole;
 
 export interface AccessRule {
   /** The least role the route needs; stronger roles pass too. */
