@@ -8,6 +8,11 @@ SELECT ${ACTIVE_SLO_COLUMNS}, s.service_id AS service
 FROM active_slos a JOIN services s ON s.id = a.service_id
 WHERE s.service_id = $1`;
 
+const FIND_BY_SERVICES = `
+SELECT ${ACTIVE_SLO_COLUMNS}, s.service_id AS service
+FROM active_slos a JOIN services s ON s.id = a.service_id
+WHERE s.service_id = ANY($1::text[])`;
+
 const AVAILABILITY_TARGETS = `
 SELECT s.service_id AS service, a.availability_target
 FROM active_slos a JOIN services s ON s.id = a.service_id
@@ -22,6 +27,14 @@ export class PostgresActiveSloRepository extends ActiveSloRepository {
   override async findByService(serviceId: string): Promise<ActiveSlo | null> {
     const [row] = await rows<ActiveSloRow>(this.manager, FIND_BY_SERVICE, [serviceId]);
     return row ? toActiveSlo(row) : null;
+  }
+
+  override async findByServices(
+    serviceIds: readonly string[],
+  ): Promise<ReadonlyMap<string, ActiveSlo>> {
+    if (serviceIds.length === 0) return new Map();
+    const found = await rows<ActiveSloRow>(this.manager, FIND_BY_SERVICES, [[...serviceIds]]);
+    return new Map(found.map((row) => [row.service, toActiveSlo(row)]));
   }
 
   override async availabilityTargets(): Promise<ReadonlyMap<string, number>> {

@@ -12,6 +12,9 @@ export abstract class ActiveSloRepository {
   /** The service's active SLO, or null when it has none. */
   abstract findByService(serviceId: string): Promise<ActiveSlo | null>;
 
+  /** The active SLOs of the services that have one, keyed by service id (one read for many). */
+  abstract findByServices(serviceIds: readonly string[]): Promise<ReadonlyMap<string, ActiveSlo>>;
+
   /** Availability targets (percent) of every service that has an active availability SLO. */
   abstract availabilityTargets(): Promise<ReadonlyMap<string, number>>;
 }

@@ -53,6 +53,16 @@ export class FakeActiveSloRepository extends ActiveSloRepository {
     return this.slos.get(serviceId) ?? null;
   }
 
+  async findByServices(serviceIds: readonly string[]): Promise<ReadonlyMap<string, ActiveSlo>> {
+    await Promise.resolve();
+    return new Map(
+      serviceIds.flatMap((id) => {
+        const slo = this.slos.get(id);
+        return slo === undefined ? [] : [[id, slo] as const];
+      }),
+    );
+  }
+
   async availabilityTargets(): Promise<ReadonlyMap<string, number>> {
     await Promise.resolve();
     const targets = new Map<string, number>();

@@ -149,14 +149,8 @@ export class DryRunAutoApprovalRuleUseCase {
     return { id: null, name: input.rule.name ?? null, enabled: null, conditions: conditions! };
   }
 
-  /** Active SLOs of the services, read once per service. */
-  private async activeSlosOf(serviceIds: readonly string[]): Promise<Map<string, ActiveSlo>> {
-    const unique = [...new Set(serviceIds)];
-    const found = await Promise.all(unique.map((id) => this.activeSlos.findByService(id)));
-    const byService = new Map<string, ActiveSlo>();
-    found.forEach((slo, i) => {
-      if (slo !== null) byService.set(unique[i], slo);
-    });
-    return byService;
+  /** Active SLOs of the services, in one read whatever their number. */
+  private activeSlosOf(serviceIds: readonly string[]): Promise<ReadonlyMap<string, ActiveSlo>> {
+    return this.activeSlos.findByServices([...new Set(serviceIds)]);
   }
 }

@@ -212,6 +212,16 @@ class InMemoryActiveSloRepository extends ActiveSloRepository {
     return slo === undefined ? null : copySlo(slo);
   }
 
+  async findByServices(serviceIds: readonly string[]): Promise<ReadonlyMap<string, ActiveSlo>> {
+    await Promise.resolve();
+    const found = new Map<string, ActiveSlo>();
+    for (const serviceId of serviceIds) {
+      const slo = this.state.slos.get(serviceId);
+      if (slo !== undefined) found.set(serviceId, copySlo(slo));
+    }
+    return found;
+  }
+
   async availabilityTargets(): Promise<ReadonlyMap<string, number>> {
     await Promise.resolve();
     const targets = new Map<string, number>();

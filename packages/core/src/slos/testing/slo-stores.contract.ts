@@ -172,6 +172,28 @@ export function describeSloStoresContract(
     );
 
     it(
+      'reads the active SLOs of many services at once, leaving out those without one',
+      withStores(async ({ lifecycle, activeSlos }) => {
+        const saved = await lifecycle.transaction(async (tx) => ({
+          checkout: await tx.saveActiveSlo(
+            newSlo('checkout', { availabilityTarget: 99.95 }),
+            at(0),
+          ),
+          payments: await tx.saveActiveSlo(newSlo('payments', { availabilityTarget: 99.9 }), at(0)),
+        }));
+        const found = await activeSlos.findByServices(['payments', 'checkout', 'cart', 'ghost']);
+        assert.deepStrictEqual(
+          new Map([...found].sort(([a], [b]) => (a < b ? -1 : 1))),
+          new Map([
+            ['checkout', saved.checkout],
+            ['payments', saved.payments],
+          ]),
+        );
+        assert.equal((await activeSlos.findByServices([])).size, 0);
+      }),
+    );
+
+    it(
       'lists the availability targets of services that have one',
       withStores(async ({ lifecycle, activeSlos }) => {
         await lifecycle.transaction(async (tx) => {
