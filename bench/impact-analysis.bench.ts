@@ -5,8 +5,8 @@
  * the services external with a published SLA, 90% observed, half with an active SLO.
  *
  * Timed: `analyseImpact` end to end for the busiest hub (thousands of upstream services) — both
- * reverse traversals, the closure, two model builds, two `compositeAvailability` passes, the rows,
- * sorting and the summary. Untimed: building the `GraphSnapshot`. Goal: p95 ≤ 100 ms over ≥ 30
+ * reverse traversals, the closure, the availability model built from the snapshot's indices, the
+ * current and projected composite passes (`compositeValues`), the rows, sorting and the summary. Untimed: building the `GraphSnapshot`. Goal: p95 ≤ 100 ms over ≥ 30
  * runs (seed: < 10 s).
  *
  * Also timed: the use case path, `AnalyseImpactUseCase.execute` (what the API calls): request

@@ -30,6 +30,7 @@ interface ImpactedServiceBody {
 interface ImpactAnalysisBody {
   analysis_id: string;
   proposed_change: { sli_type: string; current_target: number; proposed_target: number };
+  cycle_note: string | null;
   impacted_services: ImpactedServiceBody[];
   summary: { total_impacted: number; slos_at_risk: number; recommendation: string };
 }
@@ -121,23 +122,29 @@ describe('POST /api/v1/slos/impact-analysis (AC-004)', () => {
       expect(row.current_composite_availability).toBeCloseTo(composite.before * 100, 5);
       expect(row.projected_composite_availability).toBeCloseTo(composite.after * 100, 5);
       expect(row.delta).toBeCloseTo((composite.after - composite.before) * 100, 5);
-      expect(row.cycle_note).toMatch(
-        /payment-service is in a circular dependency group \(fraud-service, payment-service\)/,
-      );
+      // The changed service's group is noted once, at the top; no row is in another group.
+      expect(row.cycle_note).toBeNull();
     }
+    expect(body.cycle_note).toBe(
+      'payment-service is in a circular dependency group (fraud-service, payment-service) counted as one supernode at its weakest member: 99.90% (payment-service) -> 99.50% (payment-service).',
+    );
     const magnitudes = body.impacted_services.map((s) => Math.abs(s.delta));
     expect(magnitudes).toEqual([...magnitudes].sort((a, b) => b - a));
 
     expect(checkoutRow).toMatchObject({
       current_slo_target: 99.8,
       slo_at_risk: true,
-      risk_detail: 'Composite drops below SLO target (99.8% > 99.43%)',
+      risk_detail: 'projected 99.43% < target 99.8%',
     });
-    expect(gatewayRow).toMatchObject({ current_slo_target: 99, slo_at_risk: false });
+    expect(gatewayRow).toMatchObject({
+      current_slo_target: 99,
+      slo_at_risk: false,
+      risk_detail: 'projected 99.38% >= target 99%',
+    });
     expect(fraud).toMatchObject({
       current_slo_target: null,
       slo_at_risk: null,
-      risk_detail: 'No active SLO: nothing to compare against',
+      risk_detail: 'no active SLO',
     });
     expect(body.summary).toEqual({
       total_impacted: 3,
@@ -147,6 +154,7 @@ describe('POST /api/v1/slos/impact-analysis (AC-004)', () => {
     });
     expect(Object.keys(body).sort()).toEqual([
       'analysis_id',
+      'cycle_note',
       'impacted_services',
       'proposed_change',
       'summary',
@@ -180,6 +188,7 @@ describe('POST /api/v1/slos/impact-analysis (AC-004)', () => {
     );
 
     expect(body.impacted_services).toEqual([]);
+    expect(body.cycle_note).toBeNull();
     expect(body.summary).toMatchObject({ total_impacted: 0, slos_at_risk: 0 });
     expect(body.summary.recommendation).toMatch(/affects no upstream service/);
   });

@@ -442,3 +442,11 @@ export {
   describeAutoApprovalRuleRepositoryContract,
   type AutoApprovalRuleRepositoryFactory,
 } from './auto-approval/testing/auto-approval-rule-repository.contract';
+
+// FR-4 performance: fleet-wide latestValues reads kept in memory for a short TTL.
+export {
+  CachingSliAggregateRepository,
+  DEFAULT_LATEST_VALUES_MAX_ENTRIES,
+  DEFAULT_LATEST_VALUES_TTL_MS,
+  type CachingSliAggregateRepositoryOptions,
+} from './recommendations/caching-sli-aggregate-repository';

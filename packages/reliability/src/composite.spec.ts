@@ -1,10 +1,13 @@
 import fc from 'fast-check';
 import {
   buildAvailabilityModel,
+  buildIndexedAvailabilityModel,
   compositeAvailability,
   compositeAvailabilityOf,
+  compositeValues,
   type AvailabilityModelInput,
   type DependencyInput,
+  type IndexedAvailabilityModelInput,
   type ServiceComposite,
 } from './index';
 import { codeOf } from './__fixtures__/helpers';
@@ -542,6 +545,115 @@ describe('compositeAvailability properties', () => {
         }
       }),
       { numRuns: 100 },
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The integer-indexed fast path: the same model, so the same composites.
+
+/** A named input as the indexed builder takes it: same services, hard edges in the same order. */
+function indexedInputOf(input: AvailabilityModelInput): IndexedAvailabilityModelInput {
+  const index = new Map(input.services.map((s, i) => [s.id, i]));
+  const hard = input.dependencies.filter(isHard);
+  return {
+    serviceIds: input.services.map((s) => s.id),
+    availability: input.services.map((s) => s.availability!),
+    sources: hard.map((d) => index.get(d.from)!),
+    targets: hard.map((d) => index.get(d.to)!),
+    redundancyGroups: hard.map((d) => d.redundancyGroup ?? null),
+  };
+}
+
+describe('buildIndexedAvailabilityModel and compositeValues', () => {
+  it('build the model buildAvailabilityModel builds, so every composite is identical', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(graphArb({ maxNodes: 12, maxEdges: 30 }), smallOrDag(70, 280)),
+        ({ input }) => {
+          const named = buildAvailabilityModel(input);
+          const indexed = buildIndexedAvailabilityModel(indexedInputOf(input));
+
+          expect(indexed.serviceIds).toEqual(named.serviceIds);
+          expect(indexed.availability).toEqual(named.availability);
+          expect(indexed.edgeGroup).toEqual(named.edgeGroup);
+          expect(indexed.groups).toEqual(named.groups);
+          expect(indexed.groupMemberNodes).toEqual(named.groupMemberNodes);
+          const expected = compositeAvailability(named);
+          const actual = compositeAvailability(indexed);
+          for (const [id, composite] of expected) {
+            // Soft edges are not an input of the indexed builder: nothing to list.
+            expect(actual.get(id)).toEqual({ ...composite, excludedSoftDependencies: [] });
+          }
+          const values = compositeValues(indexed);
+          indexed.serviceIds.forEach((id, node) => {
+            const composite = expected.get(id)!;
+            expect(values.composite[node]).toBe(composite.composite);
+            const c = values.componentOf[node];
+            const members = Array.from(
+              values.memberNodes.subarray(values.memberOffsets[c], values.memberOffsets[c + 1]),
+              (member) => indexed.serviceIds[member],
+            );
+            expect(members.length > 1 ? members : []).toEqual(composite.cycleMembers);
+          });
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('reads no redundancy group when none is given', () => {
+    const model = buildIndexedAvailabilityModel({
+      serviceIds: ['a', 'b', 'c'],
+      availability: Float64Array.of(0.999, 0.99, 0.98),
+      sources: Int32Array.of(0, 0, 1, 2),
+      targets: Int32Array.of(1, 2, 2, 1),
+    });
+    expect(model.groups).toEqual([]);
+    expect(Array.from(compositeValues(model).composite)).toEqual(
+      [0.999 * 0.98, 0.98, 0.98].map((value) => expect.closeTo(value, 15) as number),
+    );
+    expect(compositeAvailability(model).get('b')!.cycleMembers).toEqual(['b', 'c']);
+  });
+
+  it('rejects what buildAvailabilityModel rejects, with the same codes', () => {
+    const valid: IndexedAvailabilityModelInput = {
+      serviceIds: ['a', 'b'],
+      availability: [0.99, 0.98],
+      sources: [0],
+      targets: [1],
+    };
+    const build = (change: Partial<Record<keyof IndexedAvailabilityModelInput, unknown>>) =>
+      codeOf(() =>
+        buildIndexedAvailabilityModel({ ...valid, ...change } as IndexedAvailabilityModelInput),
+      );
+    expect(build({})).toBeUndefined();
+    expect(build({ serviceIds: ['a', 'a'] })).toBe('RELIABILITY.DUPLICATE_SERVICE');
+    expect(build({ serviceIds: ['a', 7] })).toBe('RELIABILITY.INVALID_ARGUMENT');
+    expect(build({ serviceIds: 'ab' })).toBe('RELIABILITY.INVALID_ARGUMENT');
+    expect(build({ availability: [0.99, 99] })).toBe('RELIABILITY.INVALID_RATIO');
+    expect(build({ availability: [0.99, Number.NaN] })).toBe('RELIABILITY.INVALID_RATIO');
+    expect(build({ availability: [0.99] })).toBe('RELIABILITY.INVALID_ARGUMENT');
+    expect(build({ sources: [0, 1] })).toBe('RELIABILITY.INVALID_ARGUMENT');
+    expect(build({ targets: [2] })).toBe('RELIABILITY.INVALID_ARGUMENT');
+    expect(build({ sources: [-1] })).toBe('RELIABILITY.INVALID_ARGUMENT');
+    expect(build({ sources: [0.5] })).toBe('RELIABILITY.INVALID_ARGUMENT');
+    expect(build({ sources: undefined })).toBe('RELIABILITY.INVALID_ARGUMENT');
+    expect(build({ redundancyGroups: [''] })).toBe('RELIABILITY.INVALID_ARGUMENT');
+    expect(build({ redundancyGroups: [3] })).toBe('RELIABILITY.INVALID_ARGUMENT');
+    expect(build({ redundancyGroups: [] })).toBe('RELIABILITY.INVALID_ARGUMENT');
+    expect(build({ redundancyGroups: [null] })).toBeUndefined();
+    expect(
+      (() => {
+        try {
+          buildIndexedAvailabilityModel({ ...valid, serviceIds: ['a', 'a'] });
+        } catch (error) {
+          return (error as Error).message;
+        }
+        return '';
+      })(),
+    ).toBe(
+      '@slo-engine/reliability: service "a" is declared twice (serviceIds[0] and serviceIds[1])',
     );
   });
 });

@@ -82,6 +82,43 @@ export function compositeAvailability(
 }
 
 /**
+ * The numbers of {@link compositeAvailability} without a result object per service, for callers
+ * that read thousands of composites by node index (e.g. impact analysis of a hub). Node `i` is
+ * `model.serviceIds[i]`.
+ */
+export interface CompositeValues {
+  /** Composite availability of each node index: exactly `compositeAvailability`'s `composite`. */
+  readonly composite: Float64Array;
+  /**
+   * Strongly connected component of each node index over the model's hard edges: a circular
+   * group when it has more than one member (the supernode `cycleMembers` lists).
+   */
+  readonly componentOf: Int32Array;
+  /** Members of component c: `memberNodes[memberOffsets[c] .. memberOffsets[c + 1] - 1]`. */
+  readonly memberOffsets: Int32Array;
+  readonly memberNodes: Int32Array;
+}
+
+/**
+ * {@link compositeAvailability} as typed arrays by node index: the same single pass, the same
+ * numbers, but no `ServiceComposite`, bottleneck or map entry per service.
+ */
+export function compositeValues(
+  model: AvailabilityModel,
+  options: CompositeOptions = {},
+): CompositeValues {
+  const memoryBudgetBytes = options.memoryBudgetBytes ?? DEFAULT_COMPOSITE_MEMORY_BYTES;
+  assertPositive(memoryBudgetBytes, 'memoryBudgetBytes');
+  const core = computeComposites(model, memoryBudgetBytes);
+  const { componentOf, memberOffsets, memberNodes } = core;
+  const composite = new Float64Array(componentOf.length);
+  for (let node = 0; node < componentOf.length; node++) {
+    composite[node] = core.composite[componentOf[node]];
+  }
+  return { composite, componentOf, memberOffsets, memberNodes };
+}
+
+/**
  * {@link compositeAvailability} of one service, computed over its downstream closure only: the
  * same definition and the same numbers, at the cost of the closure rather than the whole graph.
  *

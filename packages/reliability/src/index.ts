@@ -69,8 +69,10 @@ export {
 } from './tiers';
 export {
   buildAvailabilityModel,
+  buildIndexedAvailabilityModel,
   type AvailabilityModel,
   type AvailabilityModelInput,
+  type IndexedAvailabilityModelInput,
   type DependencyInput,
   type RedundancyGroup,
   type ServiceAvailabilityInput,
@@ -78,8 +80,10 @@ export {
 export {
   compositeAvailability,
   compositeAvailabilityOf,
+  compositeValues,
   DEFAULT_COMPOSITE_MEMORY_BYTES,
   type CompositeBottleneck,
   type CompositeOptions,
+  type CompositeValues,
   type ServiceComposite,
 } from './composite';

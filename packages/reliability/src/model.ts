@@ -1,4 +1,4 @@
-import { DirectedGraph } from '@slo-engine/graph';
+import { DirectedGraph, GraphError } from '@slo-engine/graph';
 import { type DependencyKind } from './algebra';
 import { ReliabilityError } from './errors';
 import {
@@ -6,7 +6,7 @@ import {
   type ExternalAvailabilityOptions,
   externalAvailability,
 } from './external';
-import { dependencyKindOf, describeValue } from './validation';
+import { assertRatio, dependencyKindOf, describeValue } from './validation';
 
 /** A service of the dependency graph and what is known about its own availability. */
 export interface ServiceAvailabilityInput {
@@ -185,14 +185,195 @@ export function buildAvailabilityModel(
     availabilitySource.push(sources[declaredAt]);
   }
 
-  const edgeGroup = new Int32Array(edges.length).fill(-1);
+  const redundancy = indexRedundancyGroups(graph, serviceIds, edgeGroupKeys);
+
+  const softDependencies: (readonly string[])[] = [];
+  for (let node = 0; node < n; node++) {
+    const soft = softByService.get(declared.get(serviceIds[node])!);
+    if (soft === undefined) {
+      softDependencies.push(NO_SOFT_DEPENDENCIES);
+      continue;
+    }
+    const hardTargets = new Set<string>();
+    for (let p = graph.outOffsets[node]; p < graph.outOffsets[node + 1]; p++) {
+      hardTargets.add(serviceIds[graph.outTargets[p]]);
+    }
+    const distinct = [...new Set(soft)].filter((id) => !hardTargets.has(id));
+    softDependencies.push(distinct.length === 0 ? NO_SOFT_DEPENDENCIES : Object.freeze(distinct));
+  }
+
+  return { serviceIds, availability, availabilitySource, graph, ...redundancy, softDependencies };
+}
+
+/** Input of {@link buildIndexedAvailabilityModel}: services and hard dependencies by index. */
+export interface IndexedAvailabilityModelInput {
+  /** Service id of each node index; distinct. */
+  readonly serviceIds: readonly string[];
+  /** Planned availability of each node index, a ratio in [0, 1] (already resolved). */
+  readonly availability: ArrayLike<number>;
+  /** Hard dependency `e`: node `sources[e]` (the caller) depends on node `targets[e]`. */
+  readonly sources: ArrayLike<number>;
+  readonly targets: ArrayLike<number>;
+  /**
+   * Redundancy group label of each hard dependency (same meaning as
+   * {@link DependencyInput.redundancyGroup}); null or undefined for a plain serial dependency.
+   * Omitted: none is redundant.
+   */
+  readonly redundancyGroups?: ArrayLike<string | null | undefined>;
+}
+
+/**
+ * {@link buildAvailabilityModel} for a caller that has already numbered its services and
+ * resolved their availabilities (e.g. a graph held as integer adjacency): no string lookups, one
+ * object per redundancy group at most. Takes hard dependencies only — leave soft ones out, as a
+ * composite does — so `excludedSoftDependencies` is empty, and every availability counts as
+ * `observed`. Node `i` of the model is `serviceIds[i]`, edge `e` is dependency `e`: for the same
+ * services, dependencies and order, the model (and so every composite) is exactly the one
+ * {@link buildAvailabilityModel} builds. O(V + E).
+ *
+ * @throws ReliabilityError `RELIABILITY.DUPLICATE_SERVICE`, `RELIABILITY.INVALID_RATIO`,
+ *   `RELIABILITY.INVALID_ARGUMENT` (arrays of different lengths, an endpoint that is not a node
+ *   index, a redundancy group label that is not a non-empty string).
+ */
+export function buildIndexedAvailabilityModel(
+  input: IndexedAvailabilityModelInput,
+): AvailabilityModel {
+  const { serviceIds, availability: planned, sources, targets, redundancyGroups } = input;
+  if (!Array.isArray(serviceIds)) {
+    throw new ReliabilityError(
+      'RELIABILITY.INVALID_ARGUMENT',
+      `serviceIds must be an array of strings, got ${describeValue(serviceIds)}`,
+    );
+  }
+  const n = serviceIds.length;
+  for (let i = 0; i < n; i++) {
+    const id: unknown = serviceIds[i];
+    if (typeof id !== 'string') {
+      throw new ReliabilityError(
+        'RELIABILITY.INVALID_ARGUMENT',
+        `serviceIds[${i}] must be a string, got ${describeValue(id)}`,
+      );
+    }
+  }
+  requireArray(planned, 'availability', { length: n, of: 'serviceIds' });
+  const availability = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    assertRatio(planned[i], `availability[${i}]`);
+    availability[i] = planned[i];
+  }
+  requireArray(sources, 'sources');
+  const edgeCount = sources.length;
+  requireArray(targets, 'targets', { length: edgeCount, of: 'sources' });
+  if (redundancyGroups !== undefined) {
+    requireArray(redundancyGroups, 'redundancyGroups', { length: edgeCount, of: 'sources' });
+  }
+  const edgeSources = new Int32Array(edgeCount);
+  const edgeTargets = new Int32Array(edgeCount);
+  // Only when some dependency is redundant: most graphs have few groups, many have none.
+  let labels: (string | undefined)[] | undefined;
+  for (let e = 0; e < edgeCount; e++) {
+    const from = sources[e];
+    const to = targets[e];
+    if (!isNodeIndex(from, n) || !isNodeIndex(to, n)) {
+      throw new ReliabilityError(
+        'RELIABILITY.INVALID_ARGUMENT',
+        `dependency ${e} (${describeValue(from)} -> ${describeValue(to)}) must join two node indexes in 0..${n - 1}`,
+      );
+    }
+    edgeSources[e] = from;
+    edgeTargets[e] = to;
+    const label: unknown = redundancyGroups?.[e] ?? undefined;
+    if (label === undefined) continue;
+    if (typeof label !== 'string' || label === '') {
+      throw new ReliabilityError(
+        'RELIABILITY.INVALID_ARGUMENT',
+        `redundancyGroups[${e}] must be a non-empty string, null or undefined, got ${describeValue(label)}`,
+      );
+    }
+    labels ??= new Array<string | undefined>(edgeCount).fill(undefined);
+    labels[e] = label;
+  }
+
+  let graph: DirectedGraph;
+  try {
+    graph = DirectedGraph.fromIndexedEdges(serviceIds, edgeSources, edgeTargets);
+  } catch (error) {
+    // Ids and endpoints are checked above: what the graph can still refuse is a repeated id.
+    if (!(error instanceof GraphError)) throw error;
+    throw new ReliabilityError(
+      'RELIABILITY.DUPLICATE_SERVICE',
+      duplicateServiceMessage(serviceIds),
+    );
+  }
+  const ids = graph.nodeIds;
+  return {
+    serviceIds: ids,
+    availability,
+    availabilitySource: new Array<AvailabilitySource>(n).fill('observed'),
+    graph,
+    ...indexRedundancyGroups(graph, ids, labels),
+    softDependencies: new Array<readonly string[]>(n).fill(NO_SOFT_DEPENDENCIES),
+  };
+}
+
+/** Throws unless `values` is array-like (and, if given, of the same length as `like.of`). */
+function duplicateServiceMessage(serviceIds: readonly string[]): string {
+  const first = new Map<string, number>();
+  for (let i = 0; i < serviceIds.length; i++) {
+    const seen = first.get(serviceIds[i]);
+    if (seen !== undefined) {
+      return `service ${describeValue(serviceIds[i])} is declared twice (serviceIds[${seen}] and serviceIds[${i}])`;
+    }
+    first.set(serviceIds[i], i);
+  }
+  return 'serviceIds must be distinct';
+}
+
+function requireArray(
+  values: unknown,
+  name: string,
+  like?: { readonly length: number; readonly of: string },
+): void {
+  const length: unknown = (values as { length?: unknown } | null | undefined)?.length;
+  if (typeof length !== 'number') {
+    throw new ReliabilityError(
+      'RELIABILITY.INVALID_ARGUMENT',
+      `${name} must be an array, got ${describeValue(values)}`,
+    );
+  }
+  if (like !== undefined && length !== like.length) {
+    throw new ReliabilityError(
+      'RELIABILITY.INVALID_ARGUMENT',
+      `${name} must have one entry per entry of ${like.of} (${like.length}), got ${length}`,
+    );
+  }
+}
+
+function isNodeIndex(value: unknown, n: number): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value < n;
+}
+
+/**
+ * Redundancy groups from each hard edge's label: the edges of one caller sharing a label form
+ * one group (one parallel factor) of the distinct replicas they reach, in first-declared order.
+ */
+function indexRedundancyGroups(
+  graph: DirectedGraph,
+  serviceIds: readonly string[],
+  labelOfEdge: readonly (string | undefined)[] | undefined,
+): Pick<
+  AvailabilityModel,
+  'edgeGroup' | 'groups' | 'groupSource' | 'groupMemberOffsets' | 'groupMemberNodes'
+> {
+  const edgeCount = graph.edgeCount;
+  const edgeGroup = new Int32Array(edgeCount).fill(-1);
   const groupIndex = new Map<string, number>();
   const groups: RedundancyGroup[] = [];
   const groupSources: number[] = [];
   const groupLabels: string[] = [];
   const groupMembers: number[][] = [];
-  for (let e = 0; e < edges.length; e++) {
-    const label = edgeGroupKeys[e];
+  for (let e = 0; labelOfEdge !== undefined && e < edgeCount; e++) {
+    const label = labelOfEdge[e];
     if (label === undefined) continue;
     const source = graph.edgeSource(e);
     // NUL cannot occur in a node index, so the key is unambiguous whatever the label holds.
@@ -219,33 +400,11 @@ export function buildAvailabilityModel(
       members: Object.freeze(members.map((m) => serviceIds[m])),
     });
   });
-  const groupMemberNodes = Int32Array.from(groupMembers.flat());
-
-  const softDependencies: (readonly string[])[] = [];
-  for (let node = 0; node < n; node++) {
-    const soft = softByService.get(declared.get(serviceIds[node])!);
-    if (soft === undefined) {
-      softDependencies.push(NO_SOFT_DEPENDENCIES);
-      continue;
-    }
-    const hardTargets = new Set<string>();
-    for (let p = graph.outOffsets[node]; p < graph.outOffsets[node + 1]; p++) {
-      hardTargets.add(serviceIds[graph.outTargets[p]]);
-    }
-    const distinct = [...new Set(soft)].filter((id) => !hardTargets.has(id));
-    softDependencies.push(distinct.length === 0 ? NO_SOFT_DEPENDENCIES : Object.freeze(distinct));
-  }
-
   return {
-    serviceIds,
-    availability,
-    availabilitySource,
-    graph,
     edgeGroup,
     groups,
     groupSource: Int32Array.from(groupSources),
     groupMemberOffsets,
-    groupMemberNodes,
-    softDependencies,
+    groupMemberNodes: Int32Array.from(groupMembers.flat()),
   };
 }

@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import {
   ActiveSloRepository,
+  CachingSliAggregateRepository,
   Clock,
   CycleAlertRepository,
   FailStalledIngestionsUseCase,
@@ -91,10 +92,16 @@ export class PersistenceModule {
           useFactory: (ds: DataSource) => new PostgresRecommendationRepository(ds.manager),
           inject: [DataSource],
         },
+        // Fleet-wide latestValues reads (FR-4 impact analysis) are kept for 60 s: the aggregates
+        // change hourly, so an answer lags the workers' newest aggregation by at most a minute.
         {
           provide: SliAggregateRepository,
-          useFactory: (ds: DataSource) => new PostgresSliAggregateRepository(ds.manager),
-          inject: [DataSource],
+          useFactory: (ds: DataSource, clock: Clock) =>
+            new CachingSliAggregateRepository(
+              new PostgresSliAggregateRepository(ds.manager),
+              clock,
+            ),
+          inject: [DataSource, Clock],
         },
         {
           provide: UnitOfWork,

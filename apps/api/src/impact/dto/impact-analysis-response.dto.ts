@@ -30,13 +30,19 @@ export class ImpactedServiceDto {
     description: 'projected < current SLO target; null when the service has no active SLO.',
   })
   slo_at_risk!: boolean | null;
-  @ApiProperty({ example: 'Composite drops below SLO target (99.9% > 99.35%)' })
+  @ApiProperty({
+    example: 'projected 99.35% < target 99.9%',
+    description:
+      'Short, ASCII: `projected X% < target Y%` (at risk; `(already below)` when the current composite missed the target too), `projected X% >= target Y%`, or `no active SLO`.',
+  })
   risk_detail!: string;
   @ApiProperty({
     nullable: true,
     type: String,
+    example:
+      'web is in a circular dependency group (gateway, web) counted as one supernode at its weakest member.',
     description:
-      'Set when the changed service or this one is in a circular dependency group, counted as one supernode at its weakest member.',
+      "Set only when this service is in a circular dependency group other than the changed service's, counted as one supernode at its weakest member. The changed service's own group is the top-level `cycle_note`, which applies to every row.",
   })
   cycle_note!: string | null;
 }
@@ -53,6 +59,15 @@ export class ImpactSummaryDto {
 export class ImpactAnalysisResponseDto {
   @ApiProperty({ format: 'uuid' }) analysis_id!: string;
   @ApiProperty({ type: ProposedChangeResponseDto }) proposed_change!: ProposedChangeResponseDto;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example:
+      'payment-service is in a circular dependency group (fraud-service, payment-service) counted as one supernode at its weakest member: 99.90% (payment-service) -> 99.50% (payment-service).',
+    description:
+      'Set when the changed service is in a circular dependency group (over hard dependencies): the group counts as one supernode at its weakest member, whose availability before and after it gives. Every impacted service reaches the changed one, hence this supernode, so the note applies to every row of `impacted_services`; it is given once, here. Null when the changed service is in no circular group.',
+  })
+  cycle_note!: string | null;
   @ApiProperty({
     type: [ImpactedServiceDto],
     description:

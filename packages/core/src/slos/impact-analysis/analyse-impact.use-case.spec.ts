@@ -141,8 +141,9 @@ describe('AnalyseImpactUseCase', () => {
     const checkout = report.impactedServices.find((s) => s.serviceId === 'checkout-service')!;
     expect(checkout.currentSloTarget).toBe(99.9);
     expect(checkout.projectedCompositeAvailability).toBeLessThan(99.9);
-    expect(checkout.cycleNote).toMatch(
-      /circular dependency group \(fraud-service, payment-service\)/,
+    expect(checkout.cycleNote).toBeNull();
+    expect(report.cycleNote).toMatch(
+      /^payment-service is in a circular dependency group \(fraud-service, payment-service\)/,
     );
     expect(report.softOnlyDependents).toEqual(['reporting']);
     expect(report.summary).toMatchObject({ totalImpacted: 4, slosAtRisk: 1 });
@@ -162,6 +163,21 @@ describe('AnalyseImpactUseCase', () => {
     const report = await useCase.execute(request(99));
 
     expect(report.summary.totalImpacted).toBe(300);
+    expect(activeSlos.calls).toBe(1);
+    expect(latestValues.mock.calls).toEqual([['availability', '28d']]);
+  });
+
+  it('reads no SLO for a service nobody calls, and no aggregate when the current target is given', async () => {
+    const { useCase, activeSlos, latestValues } = await setUp();
+
+    const given = await useCase.execute(request(99, { currentTarget: 99.95 }, 'mobile-bff'));
+    expect(given).toMatchObject({ currentAvailability: 99.95, impactedServices: [] });
+    expect(activeSlos.calls).toBe(0);
+    expect(latestValues).not.toHaveBeenCalled();
+
+    const observed = await useCase.execute(request(99, {}, 'api-gateway'));
+    expect(observed.currentAvailability).toBeCloseTo(99.95, 10);
+    expect(observed.impactedServices.map((s) => s.serviceId)).toEqual(['mobile-bff']);
     expect(activeSlos.calls).toBe(1);
     expect(latestValues.mock.calls).toEqual([['availability', '28d']]);
   });

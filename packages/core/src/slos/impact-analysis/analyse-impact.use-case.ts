@@ -4,7 +4,7 @@ import { type SliAggregateRepository } from '../../recommendations/recommendatio
 import { type AggregateWindow } from '../../recommendations/telemetry.port';
 import { DomainError, DomainErrorCodes, type FieldError } from '../../shared/domain-error';
 import { type ActiveSloRepository } from '../slo.ports';
-import { analyseImpact, type ImpactAnalysis } from './impact-analysis';
+import { analyseImpact, hasHardCallers, type ImpactAnalysis } from './impact-analysis';
 
 /** The SLI type whose impact composes along dependencies; the only one FR-4 can project. */
 export const IMPACT_SLI_TYPES = ['availability'] as const;
@@ -12,6 +12,8 @@ export type ImpactSliType = (typeof IMPACT_SLI_TYPES)[number];
 
 /** The aggregate a service's observed availability is read from (spec 004 FR-6). */
 export const IMPACT_OBSERVED_WINDOW: AggregateWindow = '28d';
+
+const NOTHING: ReadonlyMap<string, number> = new Map();
 
 /** What `POST /slos/impact-analysis` asks (spec 004 FR-4). Targets are percentages (99.5). */
 export interface AnalyseImpactInput {
@@ -39,7 +41,8 @@ export interface ImpactAnalysisReport extends ImpactAnalysis {
 /**
  * FR-4 (`POST /api/v1/slos/impact-analysis`): checks the request, then reads the cached graph
  * snapshot, every active availability target and every observed 28-day availability — one bulk
- * read each, concurrently, however many services are upstream — and runs {@link analyseImpact}.
+ * read each, concurrently, however many services are upstream (neither when nobody calls the
+ * service over hard edges and the current target is given) — and runs {@link analyseImpact}.
  * Services without a 28-day aggregate are planned with analyseImpact's fallback (published SLA
  * less 0.1%, else the archetype's baseline). Nothing is stored: `analysisId` names the answer.
  */
@@ -61,9 +64,14 @@ export class AnalyseImpactUseCase {
         { serviceId },
       );
     }
+    // A service nobody calls over hard edges has no row to compare with an SLO, and needs its own
+    // observed availability only when the request leaves the current target out.
+    const called = hasHardCallers(snapshot, serviceId);
     const [targets, observed] = await Promise.all([
-      this.activeSlos.availabilityTargets(),
-      this.aggregates.latestValues('availability', IMPACT_OBSERVED_WINDOW),
+      called ? this.activeSlos.availabilityTargets() : NOTHING,
+      called || proposedChange.currentTarget === undefined
+        ? this.aggregates.latestValues('availability', IMPACT_OBSERVED_WINDOW)
+        : NOTHING,
     ]);
     const analysis = analyseImpact({
       snapshot,

@@ -1,3 +1,4 @@
+import { buildAvailabilityModel, compositeAvailability } from '@slo-engine/reliability';
 import fc from 'fast-check';
 import { GraphSnapshot } from '../../graph/graph-snapshot/graph-snapshot';
 import { type EffectiveEdge } from '../../graph/graph.ports';
@@ -88,7 +89,7 @@ describe('analyseImpact', () => {
     expect(api.delta).toBeCloseTo(-0.3996, 10);
     expect(api.currentSloTarget).toBeCloseTo(99.8, 10);
     expect(api.sloAtRisk).toBe(true);
-    expect(api.riskDetail).toBe('Composite drops below SLO target (99.8% > 99.40%)');
+    expect(api.riskDetail).toBe('projected 99.40% < target 99.8%');
     expect(api.cycleNote).toBeNull();
 
     const web = row(analysis, 'web');
@@ -96,12 +97,10 @@ describe('analyseImpact', () => {
     expect(web.projectedCompositeAvailability).toBeCloseTo(99.95 * 0.999 * 0.995, 10);
     expect(web.currentSloTarget).toBeNull();
     expect(web.sloAtRisk).toBeNull();
-    expect(web.riskDetail).toBe('No active SLO: nothing to compare against');
+    expect(web.riskDetail).toBe('no active SLO');
 
     expect(analysis.currentAvailability).toBeCloseTo(99.9, 10);
     expect(analysis.proposedAvailability).toBeCloseTo(99.5, 10);
-    expect(analysis.currentCompositeAvailability).toBeCloseTo(99.9, 10);
-    expect(analysis.projectedCompositeAvailability).toBeCloseTo(99.5, 10);
     expect(analysis.graphVersion).toBe(7);
     expect(analysis.summary).toEqual({
       totalImpacted: 2,
@@ -110,6 +109,22 @@ describe('analyseImpact', () => {
         'Reducing payment to 99.5% puts 1 upstream service at risk of SLO breach. 1 impacted service without an active SLO could not be checked.',
     });
     expect(analysis.notes).toEqual([]);
+    expect(analysis.cycleNote).toBeNull();
+  });
+
+  it('keeps every risk detail short and ASCII', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0.9, max: 1, noNaN: true }),
+        fc.option(fc.double({ min: 0.9, max: 0.99999, noNaN: true }), { nil: undefined }),
+        (proposed, target) => {
+          const analysis = analyse(chain, 'payment', proposed, chainAvailability, { web: target! });
+          for (const service of analysis.impactedServices) {
+            expect(service.riskDetail).toMatch(/^[\x20-\x7e]{1,60}$/);
+          }
+        },
+      ),
+    );
   });
 
   it('says when a target stays met, is already missed, or nothing is at risk', () => {
@@ -118,11 +133,11 @@ describe('analyseImpact', () => {
       web: 0.9999,
     });
     expect(row(analysis, 'api').sloAtRisk).toBe(false);
-    expect(row(analysis, 'api').riskDetail).toBe(
-      'Composite stays at or above SLO target (99.75% ≥ 99%)',
-    );
+    expect(row(analysis, 'api').riskDetail).toBe('projected 99.75% >= target 99%');
     expect(row(analysis, 'web').sloAtRisk).toBe(true);
-    expect(row(analysis, 'web').riskDetail).toMatch(/^Composite already below SLO target/);
+    expect(row(analysis, 'web').riskDetail).toBe(
+      'projected 99.70% < target 99.99% (already below)',
+    );
 
     const raise = analyse(chain, 'payment', 0.9999, chainAvailability, { api: 0.99, web: 0.99 });
     expect(raise.summary.recommendation).toBe(
@@ -139,6 +154,36 @@ describe('analyseImpact', () => {
     );
   });
 
+  it('answers a service nobody calls over hard edges from the traversal alone', () => {
+    // ui -soft-> web → api; web calls api, nobody calls web over a hard edge.
+    const snapshot = snapshotOf(
+      ['ui', 'web', 'api'],
+      [
+        ['ui', 'web', 'soft'],
+        ['web', 'api'],
+        ['web', 'web'],
+      ],
+    );
+    const analysis = analyse(snapshot, 'web', 0.99, { web: 0.9995, api: 0.999 });
+
+    expect(analysis).toMatchObject({
+      currentAvailability: 99.95,
+      proposedAvailability: 99,
+      cycleMembers: [],
+      impactedServices: [],
+      softOnlyDependents: ['ui'],
+      summary: {
+        totalImpacted: 0,
+        slosAtRisk: 0,
+        recommendation:
+          'Reducing web to 99% affects no upstream service: none depends on it over hard dependencies.',
+      },
+    });
+    expect(analysis.notes).toEqual([
+      '1 service (ui) reaches web only through soft or degraded dependencies; composite availability leaves soft dependencies out, so the change does not propagate to it.',
+    ]);
+  });
+
   it('prints enough decimals that a composite below its target never reads as the target', () => {
     const analysis = analyse(
       chain,
@@ -147,9 +192,7 @@ describe('analyseImpact', () => {
       { web: 1, api: 1, payment: 1 },
       { api: 0.999 },
     );
-    expect(row(analysis, 'api').riskDetail).toBe(
-      'Composite drops below SLO target (99.9% > 99.899%)',
-    );
+    expect(row(analysis, 'api').riskDetail).toBe('projected 99.899% < target 99.9%');
   });
 
   it('folds a redundancy group into one parallel factor', () => {
@@ -223,7 +266,9 @@ describe('analyseImpact', () => {
       ]);
       const note =
         "users is in a circular dependency group (auth, users) counted as one supernode at its weakest member: 99.80% (auth) either way: changing users does not change the supernode's availability, so no composite through it changes.";
-      expect(row(analysis, 'web').cycleNote).toBe(note);
+      // Once for the answer, not on every row: each row reaches the changed service's supernode.
+      expect(analysis.cycleNote).toBe(note);
+      expect(analysis.impactedServices.map((s) => s.cycleNote)).toEqual([null, null]);
       expect(analysis.notes).toEqual([note]);
     });
 
@@ -232,16 +277,48 @@ describe('analyseImpact', () => {
       const web = row(analysis, 'web');
       expect(web.currentCompositeAvailability / 100).toBeCloseTo(0.9995 * 0.998 * 0.9999, 12);
       expect(web.projectedCompositeAvailability / 100).toBeCloseTo(0.9995 * 0.99 * 0.9999, 12);
-      expect(web.cycleNote).toContain('99.80% (auth) → 99.00% (users)');
+      expect(analysis.cycleNote).toContain('99.80% (auth) -> 99.00% (users)');
+      expect(web.cycleNote).toBeNull();
     });
 
     it('notes an upstream service that is itself in a cycle', () => {
       const analysis = analyse(snapshot, 'db', 0.99, availability);
       expect(analysis.cycleMembers).toEqual([]);
+      expect(analysis.cycleNote).toBeNull();
       expect(row(analysis, 'users').cycleNote).toBe(
         'users is in a circular dependency group (auth, users) counted as one supernode at its weakest member.',
       );
       expect(row(analysis, 'web').cycleNote).toBeNull();
+    });
+
+    it("notes a row whose own circular group is not the changed service's, besides the answer's note", () => {
+      // web ⇄ gateway → auth ⇄ users
+      const twoCycles = snapshotOf(
+        ['web', 'gateway', 'auth', 'users'],
+        [
+          ['web', 'gateway'],
+          ['gateway', 'web'],
+          ['gateway', 'auth'],
+          ['auth', 'users'],
+          ['users', 'auth'],
+        ],
+      );
+      const analysis = analyse(twoCycles, 'users', 0.99, availability);
+
+      expect(analysis.cycleNote).toMatch(
+        /^users is in a circular dependency group \(auth, users\)/,
+      );
+      expect(analysis.impactedServices.map((s) => [s.serviceId, s.cycleNote])).toEqual([
+        ['auth', null],
+        [
+          'gateway',
+          'gateway is in a circular dependency group (gateway, web) counted as one supernode at its weakest member.',
+        ],
+        [
+          'web',
+          'web is in a circular dependency group (gateway, web) counted as one supernode at its weakest member.',
+        ],
+      ]);
     });
   });
 
@@ -321,7 +398,7 @@ describe('analyseImpact', () => {
           from: fc.integer({ min: 0, max: N - 1 }),
           to: fc.integer({ min: 0, max: N - 1 }),
           criticality: fc.constantFrom<EdgeCriticality>('hard', 'hard', 'soft', 'degraded'),
-          group: fc.constantFrom<string | undefined>(undefined, undefined, 'g'),
+          group: fc.constantFrom<string | undefined>(undefined, undefined, 'g', 'h'),
         }),
         { selector: (edge) => `${edge.from}>${edge.to}`, maxLength: 16 },
       ),
@@ -391,13 +468,54 @@ describe('analyseImpact', () => {
               row(higher, service.serviceId).projectedCompositeAvailability,
             );
           }
-          expect(lower.projectedCompositeAvailability).toBeLessThanOrEqual(
-            higher.projectedCompositeAvailability,
-          );
           const magnitudes = lower.impactedServices.map((s) => Math.abs(s.delta));
           expect(magnitudes).toEqual([...magnitudes].sort((a, b) => b - a));
         }),
         { numRuns: 300 },
+      );
+    });
+
+    it('equals the composites of the model buildAvailabilityModel makes of the whole graph by name', () => {
+      fc.assert(
+        fc.property(arbitraryCase, (c) => {
+          const { snapshot, edges, availability } = build(c);
+          const changed = ids[c.changed];
+          const analysis = analyse(snapshot, changed, c.low, availability);
+          // The definition the fast path replaces: every service, every hard edge, looked up by id.
+          const compositesWith = (changedAvailability: number) =>
+            compositeAvailability(
+              buildAvailabilityModel({
+                services: ids.map((id) => ({
+                  id,
+                  availability: id === changed ? changedAvailability : availability[id],
+                })),
+                dependencies: edges
+                  .filter(([, , criticality]) => criticality === 'hard')
+                  .map(([from, to, , group]) =>
+                    group === undefined ? { from, to } : { from, to, redundancyGroup: group },
+                  ),
+              }),
+            );
+          const before = compositesWith(availability[changed]);
+          const after = compositesWith(c.low);
+
+          const changedCycle = before.get(changed)!.cycleMembers;
+          expect(analysis.cycleMembers).toEqual([...changedCycle].sort());
+          expect(analysis.cycleNote !== null).toBe(changedCycle.length > 1);
+          for (const service of analysis.impactedServices) {
+            const expected = before.get(service.serviceId)!;
+            expect(service.currentCompositeAvailability / 100).toBeCloseTo(expected.composite, 12);
+            expect(service.projectedCompositeAvailability / 100).toBeCloseTo(
+              after.get(service.serviceId)!.composite,
+              12,
+            );
+            const ownCycle = expected.cycleMembers;
+            expect(service.cycleNote !== null).toBe(
+              ownCycle.length > 1 && !ownCycle.includes(changed),
+            );
+          }
+        }),
+        { numRuns: 400 },
       );
     });
 

@@ -6,13 +6,12 @@
  * Composites follow FR-3 exactly as `analyseComposite` computes them for one service (serial hard
  * edges, redundancy groups as one parallel factor, soft and degraded edges left out, circular
  * groups as one supernode at their weakest member), but for every impacted service in one pass of
- * `compositeAvailability` over the part of the graph they reach — never one closure per service.
+ * `compositeValues` over the part of the graph they reach — never one closure per service.
  */
 import {
-  buildAvailabilityModel,
-  compositeAvailability,
-  type DependencyInput,
-  type ServiceComposite,
+  buildIndexedAvailabilityModel,
+  type CompositeValues,
+  compositeValues,
 } from '@slo-engine/reliability';
 import { type GraphSnapshot } from '../../graph/graph-snapshot/graph-snapshot';
 import { unobservedPlannedAvailability } from '../../recommendations/dependency-analysis';
@@ -52,8 +51,12 @@ export interface ImpactedService {
   readonly currentSloTarget: number | null;
   /** `projected < target`; null without an active SLO (nothing to compare against). */
   readonly sloAtRisk: boolean | null;
+  /** Short and ASCII, e.g. `projected 99.35% < target 99.9%`. */
   readonly riskDetail: string;
-  /** Set when the changed service or this one lies in a circular dependency group. */
+  /**
+   * Set when this service lies in a circular dependency group other than the changed service's;
+   * the changed service's own group is {@link ImpactAnalysis.cycleNote}, which holds for every row.
+   */
   readonly cycleNote: string | null;
 }
 
@@ -71,11 +74,14 @@ export interface ImpactAnalysis {
   readonly currentAvailability: number;
   /** Percent. */
   readonly proposedAvailability: number;
-  /** The changed service's own composite bound, before and after, percent. */
-  readonly currentCompositeAvailability: number;
-  readonly projectedCompositeAvailability: number;
   /** The changed service's circular dependency group (hard edges), itself included; [] if none. */
   readonly cycleMembers: readonly string[];
+  /**
+   * Set when the changed service is in a circular dependency group: the group counts as one
+   * supernode at its weakest member, before and after. Every impacted service reaches the changed
+   * one, so through that supernode: the note holds for every row, and is given once.
+   */
+  readonly cycleNote: string | null;
   /** Sorted by impact magnitude (|delta| descending: most negative first for a reduction), then id. */
   readonly impactedServices: readonly ImpactedService[];
   /**
@@ -95,8 +101,8 @@ const MAX_NAMES = 10;
 
 /**
  * Analyses the impact of changing one service's availability to `proposedAvailability`.
- * O(V + E) over the graph plus one `compositeAvailability` pass (twice: current and projected)
- * over the services the impacted ones reach.
+ * O(V + E) over the graph plus one `compositeValues` pass (twice: current and projected) over
+ * the services the impacted ones reach; nothing but the traversal when nobody calls the service.
  *
  * @throws DomainError `VALIDATION.INVALID_INPUT` (availability not a ratio in [0, 1]),
  *   `GRAPH.SERVICE_NOT_FOUND`.
@@ -117,9 +123,9 @@ export function analyseImpact(input: ImpactAnalysisInput): ImpactAnalysis {
       { serviceId },
     );
   }
-  const hard = hardEdgeMask(snapshot);
+  const { hard } = hardEdgesOf(snapshot);
   const planned = (index: number): number => {
-    const id = graph.idAt(index);
+    const id = graph.nodeIds[index];
     return availabilityOf(id) ?? unobservedPlannedAvailability(snapshot.service(id)!).availability;
   };
   const current = input.currentAvailability ?? planned(changed);
@@ -136,39 +142,69 @@ export function analyseImpact(input: ImpactAnalysisInput): ImpactAnalysis {
     else if (anyPath[node] > 0) softOnly.push(graph.idAt(node));
   }
   softOnly.sort(compareStrings);
+  const softOnlyNotes =
+    softOnly.length === 0
+      ? []
+      : [
+          `${count(softOnly.length, 'service')} (${names(softOnly)}) ${softOnly.length === 1 ? 'reaches' : 'reach'} ${serviceId} only through soft or degraded dependencies; composite availability leaves soft dependencies out, so the change does not propagate to ${softOnly.length === 1 ? 'it' : 'them'}.`,
+        ];
+  if (upstream.length === 0) {
+    // Nothing to project: no composite depends on the service. Nor can it be in a circular group,
+    // whose members all call one another over hard edges — so its downstream closure, which the
+    // composites would model, changes nothing in the answer.
+    return {
+      serviceId,
+      graphVersion: snapshot.version,
+      currentAvailability: current * 100,
+      proposedAvailability: proposed * 100,
+      cycleMembers: [],
+      cycleNote: null,
+      impactedServices: [],
+      softOnlyDependents: softOnly,
+      notes: softOnlyNotes,
+      summary: {
+        totalImpacted: 0,
+        slosAtRisk: 0,
+        recommendation: recommendation(serviceId, current, proposed, [], 0),
+      },
+    };
+  }
 
   // 2. One composite pass over everything the impacted services reach, current and projected.
-  const { currentComposites, projectedComposites } = composites(
-    snapshot,
-    hard,
-    [changed, ...upstream],
-    planned,
-    changed,
-    current,
-    proposed,
-  );
-  const self = currentComposites.get(serviceId)!;
-  const selfProjected = projectedComposites.get(serviceId)!;
-  const cycleMembers = self.cycleMembers.length > 1 ? sorted(self.cycleMembers) : [];
+  const closure = composites(snapshot, [changed, ...upstream], planned, changed, current, proposed);
+  const { local, before, after } = closure;
+  const changedComponent = before.componentOf[local[changed]];
+  const cycleMembers = cycleMembersOf(closure, changedComponent);
   const supernode =
-    cycleMembers.length > 0
-      ? supernodeNote(serviceId, cycleMembers, currentComposites, projectedComposites)
-      : null;
+    cycleMembers.length > 0 ? supernodeNote(serviceId, closure, changedComponent) : null;
 
   // 3. One entry per impacted internal service.
+  const groupNames = new Map<number, string>();
   const impacted: ImpactedService[] = [];
   const externals: string[] = [];
   for (const node of upstream) {
-    const id = graph.idAt(node);
+    const id = graph.nodeIds[node];
     if (snapshot.service(id)?.serviceType === 'external') {
       externals.push(id);
       continue;
     }
-    const before = currentComposites.get(id)!;
-    const after = projectedComposites.get(id)!;
+    const m = local[node];
+    const currentRatio = before.composite[m];
+    const projectedRatio = after.composite[m];
     const target = activeSloTargetOf(id);
-    const currentPercent = before.composite * 100;
-    const projectedPercent = after.composite * 100;
+    const currentPercent = currentRatio * 100;
+    const projectedPercent = projectedRatio * 100;
+    // Circular groups are disjoint: another group than the changed service's is the row's own.
+    const component = before.componentOf[m];
+    let cycleNote: string | null = null;
+    if (component !== changedComponent && componentSize(before, component) > 1) {
+      let group = groupNames.get(component);
+      if (group === undefined) {
+        group = names(cycleMembersOf(closure, component));
+        groupNames.set(component, group);
+      }
+      cycleNote = `${id} is in a circular dependency group (${group}) counted as one supernode at its weakest member.`;
+    }
     impacted.push({
       serviceId: id,
       relationship: distance[node] === 1 ? 'upstream' : 'upstream (transitive)',
@@ -177,22 +213,17 @@ export function analyseImpact(input: ImpactAnalysisInput): ImpactAnalysis {
       projectedCompositeAvailability: projectedPercent,
       delta: projectedPercent - currentPercent,
       currentSloTarget: target === undefined ? null : target * 100,
-      sloAtRisk: target === undefined ? null : after.composite < target,
-      riskDetail: riskDetail(before.composite, after.composite, target),
-      cycleNote: cycleNote(id, before, cycleMembers, supernode),
+      sloAtRisk: target === undefined ? null : projectedRatio < target,
+      riskDetail: riskDetail(currentRatio, projectedRatio, target),
+      cycleNote,
     });
   }
   impacted.sort(
     (a, b) => Math.abs(b.delta) - Math.abs(a.delta) || compareStrings(a.serviceId, b.serviceId),
   );
 
-  const notes: string[] = [];
-  if (softOnly.length > 0) {
-    notes.push(
-      `${count(softOnly.length, 'service')} (${names(softOnly)}) ${softOnly.length === 1 ? 'reaches' : 'reach'} ${serviceId} only through soft or degraded dependencies; composite availability leaves soft dependencies out, so the change does not propagate to ${softOnly.length === 1 ? 'it' : 'them'}.`,
-    );
-  }
-  if (supernode !== null) notes.push(supernode.text);
+  const notes = [...softOnlyNotes];
+  if (supernode !== null) notes.push(supernode);
   if (externals.length > 0) {
     externals.sort(compareStrings);
     notes.push(
@@ -205,9 +236,8 @@ export function analyseImpact(input: ImpactAnalysisInput): ImpactAnalysis {
     graphVersion: snapshot.version,
     currentAvailability: current * 100,
     proposedAvailability: proposed * 100,
-    currentCompositeAvailability: self.composite * 100,
-    projectedCompositeAvailability: selfProjected.composite * 100,
     cycleMembers,
+    cycleNote: supernode,
     impactedServices: impacted,
     softOnlyDependents: softOnly,
     notes,
@@ -217,6 +247,23 @@ export function analyseImpact(input: ImpactAnalysisInput): ImpactAnalysis {
       recommendation: recommendation(serviceId, current, proposed, impacted, slosAtRisk),
     },
   };
+}
+
+/**
+ * True when another service calls `serviceId` over a hard edge, i.e. when {@link analyseImpact}
+ * has composites to project and reads the active SLO targets; false for an unknown service.
+ * O(in-degree).
+ */
+export function hasHardCallers(snapshot: GraphSnapshot, serviceId: string): boolean {
+  const { graph } = snapshot;
+  const node = graph.indexOf(serviceId);
+  if (node < 0) return false;
+  const { inOffsets, inSources, inEdgeIds } = graph;
+  const { hard } = hardEdgesOf(snapshot);
+  for (let k = inOffsets[node]; k < inOffsets[node + 1]; k++) {
+    if (inSources[k] !== node && hard[inEdgeIds[k]] === 1) return true;
+  }
+  return false;
 }
 
 function requireRatio(value: unknown, field: string, label: string): void {
@@ -231,12 +278,31 @@ function requireRatio(value: unknown, field: string, label: string): void {
   });
 }
 
-/** 1 per edge id whose failure propagates (criticality `hard`); soft and degraded edges are 0. */
-function hardEdgeMask(snapshot: GraphSnapshot): Uint8Array {
-  const { edges } = snapshot.active;
-  const mask = new Uint8Array(edges.length);
-  for (let id = 0; id < edges.length; id++) mask[id] = edges[id].criticality === 'hard' ? 1 : 0;
-  return mask;
+/** What the composites read of each edge, by edge id: dense arrays instead of edge objects. */
+interface HardEdges {
+  /** 1 where the edge's failure propagates (criticality `hard`); soft and degraded edges are 0. */
+  readonly hard: Uint8Array;
+  /** The edge's redundancy group label, null for a plain serial edge. */
+  readonly redundancyGroup: readonly (string | null)[];
+}
+
+/** Per snapshot, which is immutable: built on a version's first analysis, dropped with it. */
+const hardEdgesBySnapshot = new WeakMap<GraphSnapshot, HardEdges>();
+
+function hardEdgesOf(snapshot: GraphSnapshot): HardEdges {
+  let cached = hardEdgesBySnapshot.get(snapshot);
+  if (cached === undefined) {
+    const { edges } = snapshot.active;
+    const hard = new Uint8Array(edges.length);
+    const redundancyGroup = new Array<string | null>(edges.length);
+    for (let id = 0; id < edges.length; id++) {
+      hard[id] = edges[id].criticality === 'hard' ? 1 : 0;
+      redundancyGroup[id] = edges[id].redundancyGroup;
+    }
+    cached = { hard, redundancyGroup };
+    hardEdgesBySnapshot.set(snapshot, cached);
+  }
+  return cached;
 }
 
 /**
@@ -267,122 +333,153 @@ function reverseDistances(
   return distance;
 }
 
+/** The part of the graph the impacted services reach, modelled; model index = visiting order. */
+interface ClosureComposites {
+  /** Model index of each snapshot node, -1 outside the closure. */
+  readonly local: Int32Array;
+  readonly serviceIds: readonly string[];
+  /** Planned availability per model index with the changed service at its current value… */
+  readonly currentAvailability: Float64Array;
+  /** …and at the proposed one. */
+  readonly projectedAvailability: Float64Array;
+  readonly before: CompositeValues;
+  /** The same components as `before` (the graph is the same), other composites. */
+  readonly after: CompositeValues;
+}
+
 /**
  * Composites of every service reachable over hard edges from `roots` (the changed service and its
  * upstream), with the changed service at `current`, then at `proposed`. Services outside that
- * closure cannot influence the roots' composites, so the model leaves them out.
+ * closure cannot influence the roots' composites, so the model leaves them out. Built straight
+ * from the snapshot's CSR arrays — the closure's services numbered in visiting order, its hard
+ * edges in out-edge order — so no dependency object, id lookup or per-service result is made.
  */
 function composites(
   snapshot: GraphSnapshot,
-  hard: Uint8Array,
   roots: readonly number[],
   planned: (index: number) => number,
   changed: number,
   current: number,
   proposed: number,
-): {
-  currentComposites: ReadonlyMap<string, ServiceComposite>;
-  projectedComposites: ReadonlyMap<string, ServiceComposite>;
-} {
+): ClosureComposites {
   const { graph } = snapshot;
-  const { outOffsets, outTargets, outEdgeIds } = graph;
-  const inClosure = new Uint8Array(graph.nodeCount);
-  const order: number[] = [];
+  const { hard, redundancyGroup } = hardEdgesOf(snapshot);
+  const { outOffsets, outTargets, outEdgeIds, nodeIds } = graph;
+  const local = new Int32Array(graph.nodeCount).fill(-1);
+  const order = new Int32Array(graph.nodeCount);
+  let size = 0;
   for (const root of roots) {
-    if (inClosure[root] === 0) {
-      inClosure[root] = 1;
-      order.push(root);
+    if (local[root] < 0) {
+      local[root] = size;
+      order[size++] = root;
     }
   }
-  const dependencies: DependencyInput[] = [];
-  for (let head = 0; head < order.length; head++) {
+  const sources = new Int32Array(graph.edgeCount);
+  const targets = new Int32Array(graph.edgeCount);
+  // Labels per model edge, made on the first redundant edge only: many graphs have none.
+  let groups: (string | null)[] | undefined;
+  let edges = 0;
+  for (let head = 0; head < size; head++) {
     const node = order[head];
     for (let k = outOffsets[node]; k < outOffsets[node + 1]; k++) {
-      if (hard[outEdgeIds[k]] === 0) continue;
-      const edge = snapshot.edge(outEdgeIds[k]);
-      dependencies.push(
-        edge.redundancyGroup !== null
-          ? { from: edge.source, to: edge.target, redundancyGroup: edge.redundancyGroup }
-          : { from: edge.source, to: edge.target },
-      );
+      const edgeId = outEdgeIds[k];
+      if (hard[edgeId] === 0) continue;
       const target = outTargets[k];
-      if (inClosure[target] === 0) {
-        inClosure[target] = 1;
-        order.push(target);
+      if (local[target] < 0) {
+        local[target] = size;
+        order[size++] = target;
       }
+      const group = redundancyGroup[edgeId];
+      if (group !== null) {
+        groups ??= new Array<string | null>(graph.edgeCount).fill(null);
+        groups[edges] = group;
+      }
+      sources[edges] = head;
+      targets[edges++] = local[target];
     }
   }
-  const model = buildAvailabilityModel({
-    services: order.map((index) => ({
-      id: graph.idAt(index),
-      availability: index === changed ? current : planned(index),
-    })),
-    dependencies,
+  const serviceIds = new Array<string>(size);
+  const currentAvailability = new Float64Array(size);
+  for (let i = 0; i < size; i++) {
+    const node = order[i];
+    serviceIds[i] = nodeIds[node];
+    currentAvailability[i] = node === changed ? current : planned(node);
+  }
+  const model = buildIndexedAvailabilityModel({
+    serviceIds,
+    availability: currentAvailability,
+    sources: sources.subarray(0, edges),
+    targets: targets.subarray(0, edges),
+    ...(groups !== undefined ? { redundancyGroups: groups.slice(0, edges) } : {}),
   });
   // The model is read-only plain data: the projected one shares everything but the availability
   // array, which differs in the changed service alone (a ratio, validated above). One O(V + E)
   // build instead of two.
-  const availability = Float64Array.from(model.availability);
-  availability[model.graph.requireIndex(graph.idAt(changed))] = proposed;
+  const projectedAvailability = Float64Array.from(model.availability);
+  projectedAvailability[local[changed]] = proposed;
   return {
-    currentComposites: compositeAvailability(model),
-    projectedComposites: compositeAvailability({ ...model, availability }),
+    local,
+    serviceIds,
+    currentAvailability: model.availability,
+    projectedAvailability,
+    before: compositeValues(model),
+    after: compositeValues({ ...model, availability: projectedAvailability }),
   };
 }
 
-interface Supernode {
-  readonly members: readonly string[];
-  readonly text: string;
+function componentSize(values: CompositeValues, component: number): number {
+  return values.memberOffsets[component + 1] - values.memberOffsets[component];
 }
 
-/** The changed service's circular group: one supernode at its weakest member, before and after. */
-function supernodeNote(
-  serviceId: string,
-  members: readonly string[],
-  before: ReadonlyMap<string, ServiceComposite>,
-  after: ReadonlyMap<string, ServiceComposite>,
-): Supernode {
-  const weakest = (composites: ReadonlyMap<string, ServiceComposite>) =>
-    members
-      .map((id) => ({ id, availability: composites.get(id)!.availability }))
-      .reduce((low, member) => (member.availability < low.availability ? member : low));
-  const was = weakest(before);
-  const will = weakest(after);
+/** A circular group's member ids, sorted; [] for a component of one service. */
+function cycleMembersOf(closure: ClosureComposites, component: number): string[] {
+  const { memberOffsets, memberNodes } = closure.before;
+  if (memberOffsets[component + 1] - memberOffsets[component] <= 1) return [];
+  const ids: string[] = [];
+  for (let k = memberOffsets[component]; k < memberOffsets[component + 1]; k++) {
+    ids.push(closure.serviceIds[memberNodes[k]]);
+  }
+  return ids.sort(compareStrings);
+}
+
+/**
+ * The changed service's circular group: one supernode at its weakest member, before and after.
+ * ASCII like every text the answer repeats: one non-ASCII character makes the whole JSON body
+ * slower to measure, encode and decode.
+ */
+function supernodeNote(serviceId: string, closure: ClosureComposites, component: number): string {
+  const { memberOffsets, memberNodes } = closure.before;
+  const members: number[] = [];
+  for (let k = memberOffsets[component]; k < memberOffsets[component + 1]; k++) {
+    members.push(memberNodes[k]);
+  }
+  members.sort((a, b) => compareStrings(closure.serviceIds[a], closure.serviceIds[b]));
+  // The first weakest in id order, so ties name the same member every time.
+  const weakest = (availability: Float64Array) => {
+    let low = members[0];
+    for (const member of members) if (availability[member] < availability[low]) low = member;
+    return { id: closure.serviceIds[low], availability: availability[low] };
+  };
+  const was = weakest(closure.currentAvailability);
+  const will = weakest(closure.projectedAvailability);
   const moves = was.availability !== will.availability;
-  const group = `${serviceId} is in a circular dependency group (${names(members)}) counted as one supernode at its weakest member`;
+  const group = `${serviceId} is in a circular dependency group (${names(members.map((m) => closure.serviceIds[m]))}) counted as one supernode at its weakest member`;
   const change = moves
-    ? `${percent(was.availability)} (${was.id}) → ${percent(will.availability)} (${will.id})`
+    ? `${percent(was.availability)} (${was.id}) -> ${percent(will.availability)} (${will.id})`
     : `${percent(was.availability)} (${was.id}) either way: changing ${serviceId} does not change the supernode's availability, so no composite through it changes`;
-  const text = `${group}: ${change}.`;
-  return { members, text };
+  return `${group}: ${change}.`;
 }
 
-function cycleNote(
-  serviceId: string,
-  composite: ServiceComposite,
-  changedCycle: readonly string[],
-  supernode: Supernode | null,
-): string | null {
-  const parts: string[] = [];
-  if (supernode !== null) parts.push(supernode.text);
-  const own = composite.cycleMembers;
-  if (own.length > 1 && !own.some((member) => changedCycle.includes(member))) {
-    parts.push(
-      `${serviceId} is in a circular dependency group (${names(sorted(own))}) counted as one supernode at its weakest member.`,
-    );
-  }
-  return parts.length > 0 ? parts.join(' ') : null;
-}
-
+/**
+ * Short and ASCII: repeated on thousands of rows, where length and multi-byte characters cost
+ * the answer's size and decoding time. `already below` when the current composite missed too.
+ */
 function riskDetail(before: number, after: number, target: number | undefined): string {
-  if (target === undefined) return 'No active SLO: nothing to compare against';
-  const goal = formatTarget(target);
-  if (after < target) {
-    return before < target
-      ? `Composite already below SLO target before the change, and stays below it (${goal} > ${formatComposite(after, target)})`
-      : `Composite drops below SLO target (${goal} > ${formatComposite(after, target)})`;
-  }
-  return `Composite stays at or above SLO target (${formatComposite(after, target)} ≥ ${goal})`;
+  if (target === undefined) return 'no active SLO';
+  const comparison = `projected ${formatComposite(after, target)}`;
+  const goal = `target ${formatTarget(target)}`;
+  if (after >= target) return `${comparison} >= ${goal}`;
+  return before < target ? `${comparison} < ${goal} (already below)` : `${comparison} < ${goal}`;
 }
 
 function recommendation(
@@ -432,10 +529,6 @@ function count(n: number, noun: string): string {
 function names(ids: readonly string[]): string {
   if (ids.length <= MAX_NAMES) return ids.join(', ');
   return `${ids.slice(0, MAX_NAMES).join(', ')} and ${ids.length - MAX_NAMES} more`;
-}
-
-function sorted(ids: readonly string[]): string[] {
-  return [...ids].sort(compareStrings);
 }
 
 function compareStrings(a: string, b: string): number {
