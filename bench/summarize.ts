@@ -74,7 +74,7 @@ const ROWS: readonly Row[] = [
   },
   {
     bench: 'recommendations',
-    metric: 'cached GET /slo-recommendations over HTTP, one client (p95)',
+    metric: 'cached GET /slo-recommendations over HTTP, one client, API-key authentication on (p95)',
     requirement: 'p95 ≤20 ms',
     path: 'cached.p95Ms',
     unit: 'ms',

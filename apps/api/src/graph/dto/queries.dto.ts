@@ -3,10 +3,8 @@ import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import {
   CYCLE_ALERT_STATUSES,
-  DEFAULT_PAGE_LIMIT,
   DEFAULT_SUBGRAPH_DEPTH,
   DEFAULT_SUBGRAPH_MAX_NODES,
-  MAX_PAGE_LIMIT,
   MAX_SUBGRAPH_DEPTH,
   MAX_SUBGRAPH_MAX_NODES,
   SERVICE_CRITICALITIES,
@@ -15,26 +13,13 @@ import {
   type ServiceCriticality,
   type SubgraphDirection,
 } from '@slo-engine/core';
+import { PageQueryDto } from '../../shared/page-query.dto';
 
 /** Query strings carry text: "true"/"false" become booleans, anything else stays and fails IsBoolean. */
 const toBoolean = ({ value }: { value: unknown }): unknown =>
   value === 'true' ? true : value === 'false' ? false : value;
 
-export class PageQueryDto {
-  @ApiPropertyOptional({ description: 'The `next_cursor` of the previous page.' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 512)
-  cursor?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_LIMIT, default: DEFAULT_PAGE_LIMIT })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_LIMIT)
-  limit?: number;
-}
+export { PageQueryDto };
 
 export class ListServicesQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ example: 'payments' })

@@ -19,6 +19,7 @@ import {
   SELECTABLE_TIERS,
   type TierName,
 } from '@slo-engine/core';
+import { PageQueryDto } from '../../shared/page-query.dto';
 
 /** What a caller may do over HTTP; `auto_approve` is reserved to auto-approval rules. */
 export const HTTP_DECISION_ACTIONS = ['accept', 'modify', 'reject'] as const;
@@ -93,18 +94,4 @@ export class DecideSloDto {
   rationale?: string;
 }
 
-export class SloHistoryQueryDto {
-  @ApiPropertyOptional({ description: 'The `next_cursor` of the previous page.' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(512)
-  cursor?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
-}
+export class SloHistoryQueryDto extends PageQueryDto {}

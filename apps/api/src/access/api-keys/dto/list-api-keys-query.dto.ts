@@ -1,21 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
-import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from '@slo-engine/core';
+import { PageQueryDto } from '../../../shared/page-query.dto';
 
-/** Query of GET /api/v1/api-keys. */
-export class ListApiKeysQueryDto {
-  @ApiPropertyOptional({ description: 'The `next_cursor` of the previous page.' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 512)
-  cursor?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_LIMIT, default: DEFAULT_PAGE_LIMIT })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_LIMIT)
-  limit?: number;
-}
+/** Query of GET /api/v1/api-keys: a page, no filters. */
+export class ListApiKeysQueryDto extends PageQueryDto {}
