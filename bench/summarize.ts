@@ -74,7 +74,8 @@ const ROWS: readonly Row[] = [
   },
   {
     bench: 'recommendations',
-    metric: 'cached GET /slo-recommendations over HTTP, one client, API-key authentication on (p95)',
+    metric:
+      'cached GET /slo-recommendations over HTTP, one client, API-key authentication on (p95)',
     requirement: 'p95 ≤20 ms',
     path: 'cached.p95Ms',
     unit: 'ms',
