@@ -5,4 +5,5 @@ export const slosStatusByCode: Readonly<Record<string, number>> = {
   [SloErrorCodes.NOT_FOUND]: 404,
   [SloErrorCodes.RECOMMENDATION_NOT_FOUND]: 404,
   [SloErrorCodes.RECOMMENDATION_NOT_CURRENT]: 409,
+  [SloErrorCodes.SET_BY_PERSON]: 409,
 };

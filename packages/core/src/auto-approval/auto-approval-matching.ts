@@ -1,3 +1,4 @@
+import { isSystemActor } from '../slos/slo.types';
 /**
  * The rules engine of FR-11, as pure functions: what a rule is evaluated against, whether it
  * matches, which rule wins, and what the accepted SLO would be.
@@ -12,7 +13,6 @@ import {
   type AutoApprovalRule,
   type RecommendationSummary,
   type TierTarget,
-  isSystemActor,
 } from './auto-approval.types';
 
 /**

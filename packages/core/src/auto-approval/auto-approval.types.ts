@@ -33,9 +33,6 @@ export const AUTO_APPROVAL_SLI_TYPES = [
 /** The audit actor of a rule's decisions is this prefix followed by the rule's name. */
 export const AUTO_APPROVAL_ACTOR_PREFIX = 'system:auto-approval:';
 
-/** Actors starting with this are the engine itself; anything else is a person or an API key. */
-export const SYSTEM_ACTOR_PREFIX = 'system:';
-
 /**
  * Rule names become part of an audit actor (`system:auto-approval:<name>`, at most 255
  * characters), so they are short slugs: a letter or digit, then letters, digits, `.`, `_`, `-`.
@@ -111,11 +108,6 @@ export const AutoApprovalErrorCodes = {
 /** `system:auto-approval:<name>`: who the audit log names for a rule's decisions. */
 export function autoApprovalActor(ruleName: string): string {
   return `${AUTO_APPROVAL_ACTOR_PREFIX}${ruleName}`;
-}
-
-/** True for actors of the engine itself (auto-approval, expiry, drift), false for people and keys. */
-export function isSystemActor(actor: string): boolean {
-  return actor.startsWith(SYSTEM_ACTOR_PREFIX);
 }
 
 /**

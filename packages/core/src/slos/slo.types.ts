@@ -25,6 +25,14 @@ export interface ActiveSlo {
   readonly updatedAt: Date;
 }
 
+/** Actors starting with this are the engine itself; anything else is a person or an API key. */
+export const SYSTEM_ACTOR_PREFIX = 'system:';
+
+/** True for actors of the engine itself (auto-approval, expiry, drift), false for people and keys. */
+export function isSystemActor(actor: string): boolean {
+  return actor.startsWith(SYSTEM_ACTOR_PREFIX);
+}
+
 /** What the audit log records (spec 004 FR-5 `slo_audit_log.action`). */
 export const AUDIT_ACTIONS = [
   'accept',

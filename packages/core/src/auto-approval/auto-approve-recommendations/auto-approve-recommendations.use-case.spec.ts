@@ -1,3 +1,5 @@
+import { DomainError } from '../../shared/domain-error';
+import { SloErrorCodes } from '../../slos/slo-error-codes';
 import { type NewAutoApprovalRule } from '../auto-approval.types';
 import {
   createAutoApprovalWorld,
@@ -64,6 +66,8 @@ describe('AutoApproveRecommendationsUseCase', () => {
           'Auto-approved by rule "low-crit" at the balanced tier: criticality in [low] (was low), ' +
           'confidence >= 0.9 (was 0.97), sli_type in [availability, latency] (was availability), any team.',
         actor: 'system:auto-approval:low-crit',
+        // The person-set check is repeated under the service lock.
+        unlessSetByPerson: true,
       },
       expect.objectContaining({
         recommendationId: latency.id,
@@ -192,6 +196,20 @@ describe('AutoApproveRecommendationsUseCase', () => {
     expect(outcomes).toEqual([
       expect.objectContaining({ recommendationId: first.id, status: 'failed', error }),
       expect.objectContaining({ recommendationId: second.id, status: 'approved' }),
+    ]);
+  });
+
+  it('holds when a person decided between its check and the lock (the decision refuses)', async () => {
+    const { rules, generate, useCase, decider } = await setUp();
+    await rules.create(ruleInput('low-crit'));
+    const [recommendation] = await generate([newRecommendation('reviews', 'availability')]);
+    decider.failFor(
+      recommendation.id,
+      new DomainError(SloErrorCodes.SET_BY_PERSON, 'set by jane.doe@example.com'),
+    );
+
+    expect(await useCase.execute([recommendation])).toEqual([
+      expect.objectContaining({ status: 'held', rule: 'low-crit', reason: 'human_slo' }),
     ]);
   });
 

@@ -1,3 +1,5 @@
+import { DomainError } from '../../shared/domain-error';
+import { SloErrorCodes } from '../../slos/slo-error-codes';
 import { type GraphSnapshotCache } from '../../graph/graph-snapshot/graph-snapshot-cache';
 import {
   type SliType,
@@ -112,9 +114,16 @@ export class AutoApproveRecommendationsUseCase {
           selectedTier: rule.conditions.tier,
           rationale: autoApprovalRationale(rule, candidate),
           actor: autoApprovalActor(rule.name),
+          // The hold above is read before the lock; this repeats it under the lock.
+          unlessSetByPerson: true,
         });
         outcomes.push({ ...base(stored), status: 'approved', rule: rule.name, decision });
       } catch (error) {
+        if (error instanceof DomainError && error.code === SloErrorCodes.SET_BY_PERSON) {
+          // A person decided between the hold check and the lock: theirs stands.
+          outcomes.push({ ...base(stored), status: 'held', rule: rule.name, reason: 'human_slo' });
+          continue;
+        }
         outcomes.push({ ...base(stored), status: 'failed', rule: rule.name, error });
       }
     }

@@ -23,6 +23,12 @@ export interface DecideRecommendationInput {
   readonly rationale?: string;
   /** The authenticated caller (never taken from a request body). */
   readonly actor: string;
+  /**
+   * Automation's guard (auto-approval): refuse with `SLO.SET_BY_PERSON` when the service's active
+   * SLO was set by a person or an API key. Checked under the service's lock, so a person's
+   * decision that lands first is never overwritten.
+   */
+  readonly unlessSetByPerson?: boolean;
 }
 
 export interface SloDecision {

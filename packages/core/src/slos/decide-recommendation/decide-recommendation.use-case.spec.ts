@@ -258,6 +258,29 @@ describe('DecideRecommendationUseCase', () => {
     expect(entry).toMatchObject({ action: 'auto_approve', actor: 'system:auto-approval:low-risk' });
   });
 
+  it('lets automation replace only what automation set, checked under the lock (unlessSetByPerson)', async () => {
+    const { stores, useCase, save } = setup();
+    const byPerson = await save(contractRecommendation('checkout', 'availability'));
+    await useCase.execute(input(byPerson.id));
+    const next = await save(contractRecommendation('checkout', 'availability', 1));
+    const auto = { action: 'auto_approve', actor: 'system:auto-approval:low-risk' } as const;
+
+    await expect(
+      useCase.execute(input(next.id, { ...auto, unlessSetByPerson: true })),
+    ).rejects.toMatchObject({ code: SloErrorCodes.SET_BY_PERSON });
+    expect((await stores.activeSlos.findByService('checkout'))?.activatedBy).toBe(ACTOR);
+
+    const other = await save(contractRecommendation('payments', 'availability'));
+    await useCase.execute(
+      input(other.id, { ...auto, serviceId: 'payments', unlessSetByPerson: true }),
+    );
+    const again = await save(contractRecommendation('payments', 'availability', 1));
+    const replaced = await useCase.execute(
+      input(again.id, { ...auto, serviceId: 'payments', unlessSetByPerson: true }),
+    );
+    expect(replaced.activeSlo).toMatchObject({ activatedBy: 'system:auto-approval:low-risk' });
+  });
+
   it('rejects: records the rationale and the decision, and leaves the active SLO', async () => {
     const { stores, useCase, save } = setup();
     const first = await save(contractRecommendation('checkout', 'availability'));

@@ -9,7 +9,7 @@ import {
 import { SloErrorCodes } from '../slo-error-codes';
 import { type SloLifecycleStore, type SloLifecycleTransaction } from '../slo.ports';
 import { snapshotOf } from '../slo-snapshot';
-import { type ActiveSlo, type NewActiveSlo } from '../slo.types';
+import { type ActiveSlo, isSystemActor, type NewActiveSlo } from '../slo.types';
 import {
   DECISION_ACTIONS,
   type DecideRecommendationInput,
@@ -262,6 +262,12 @@ export class DecideRecommendationUseCase {
     return this.lifecycle.transaction(async (tx) => {
       const recommendation = await this.lockCurrentRecommendation(tx, input, now);
       const previous = await tx.activeSlo(input.serviceId);
+      if (input.unlessSetByPerson && previous !== null && !isSystemActor(previous.activatedBy)) {
+        throw new DomainError(
+          SloErrorCodes.SET_BY_PERSON,
+          `The active SLO of '${input.serviceId}' was set by ${previous.activatedBy}; automation does not replace it.`,
+        );
+      }
       if (input.action === 'reject') {
         await tx.decideRecommendation(recommendation.id, 'rejected', now);
         const entry = await tx.appendAudit({
