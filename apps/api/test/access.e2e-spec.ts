@@ -145,6 +145,28 @@ describe('authentication', () => {
     });
   });
 
+  it('lets viewers read recommendations but only the owning team force a regeneration', async () => {
+    const url = `${SERVICES}/payment-service/slo-recommendations`;
+    const viewer = await fixture.asUser({ sub: 'vic', roles: ['viewer'], groups: ['payments'] });
+    const owner = await fixture.asUser({
+      sub: 'olu',
+      roles: ['service_owner'],
+      groups: ['payments'],
+    });
+    const stranger = await fixture.asUser({
+      sub: 'sam',
+      roles: ['service_owner'],
+      groups: ['search'],
+    });
+    const get = (query: string, headers: Record<string, string>) =>
+      fixture.request({ method: 'GET', url: `${url}${query}`, headers });
+
+    expectJson(await get('', viewer));
+    expectProblem(await get('?force_regenerate=true', viewer), 403, 'AUTH.FORBIDDEN');
+    expectProblem(await get('?force_regenerate=true', stranger), 403, 'AUTH.FORBIDDEN');
+    expectJson(await get('?force_regenerate=true', owner));
+  });
+
   describe('service ownership (BOLA)', () => {
     const cycleRoute = `${API}/graph/cycles`;
 

@@ -27,7 +27,17 @@ export class RecommendationsController {
     });
   }
 
-  @Access({ role: 'viewer', ratePerMinute: 60 })
+  @Access({
+    role: 'viewer',
+    ratePerMinute: 60,
+    // Regenerating writes: it supersedes the stored answer (and a pending decision on it) and
+    // runs auto-approval, so only the owning team or an sre_admin may force it.
+    whenQuery: {
+      param: 'force_regenerate',
+      equals: 'true',
+      rule: { role: 'service_owner', ownedService: 'serviceId' },
+    },
+  })
   @Get(':serviceId/slo-recommendations')
   @ApiOperation({
     summary: 'SLO recommendations of a service (three tiers, with explanations)',

@@ -96,6 +96,20 @@ class TestController {
     return { ok: true };
   }
 
+  @Get('services/:serviceId/report')
+  @Access({
+    role: 'viewer',
+    ratePerMinute: 100,
+    whenQuery: {
+      param: 'fresh',
+      equals: 'true',
+      rule: { role: 'service_owner', ownedService: 'serviceId' },
+    },
+  })
+  report(@Param('serviceId') serviceId: string) {
+    return { serviceId };
+  }
+
   @Post('services/:serviceId/decide')
   @Access({ role: 'service_owner', ownedService: 'serviceId', userOnly: true, ratePerMinute: 100 })
   decide(@Param('serviceId') serviceId: string, @CurrentPrincipal() principal: Principal) {
@@ -184,6 +198,26 @@ describe('AccessGuard (over HTTP)', () => {
     expect((await post('/t/services/payment-service/decide', bearer('viewer'))).statusCode).toBe(
       403,
     );
+  });
+
+  it('applies the stricter rule of a query flag only when the flag is set', async () => {
+    expect((await get('/t/services/payment-service/report', bearer('viewer'))).statusCode).toBe(
+      200,
+    );
+    const refused = await get('/t/services/payment-service/report?fresh=true', bearer('viewer'));
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json<{ detail: string }>().detail).toMatch(
+      /with fresh=true needs the service_owner role/,
+    );
+    expect(
+      (await get('/t/services/search-service/report?fresh=true', bearer('owner'))).statusCode,
+    ).toBe(403);
+    expect(
+      (await get('/t/services/payment-service/report?fresh=true', bearer('owner'))).statusCode,
+    ).toBe(200);
+    expect(
+      (await get('/t/services/search-service/report?fresh=true', bearer('admin'))).statusCode,
+    ).toBe(200);
   });
 
   it('leaves an unknown service to the handler (its 404), not a 403', async () => {

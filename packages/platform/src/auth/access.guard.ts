@@ -102,14 +102,21 @@ export class AccessGuard implements CanActivate {
     // run database lookups past the caller's allowance.
     await this.chargeRateLimit(access, principal, request, reply);
     await this.authorize(access, principal, request);
+    const flag = access.whenQuery;
+    if (flag && (request.query as Record<string, unknown>)[flag.param] === flag.equals) {
+      await this.authorize(flag.rule, principal, request, `${flag.param}=${flag.equals}`);
+    }
     return true;
   }
 
   private async authorize(
-    access: AccessRule,
+    access: Pick<AccessRule, 'role' | 'ownedService' | 'userOnly'>,
     principal: Principal,
     request: FastifyRequest,
+    /** Names the query flag that asked for this rule, so the refusal says why. */
+    because?: string,
   ): Promise<void> {
+    const what = because === undefined ? 'This endpoint' : `This endpoint with ${because}`;
     if (access.userOnly && principal.kind !== 'user') {
       throw forbidden(
         'This action must be taken by a person: use an OIDC bearer token, not an API key.',
@@ -117,7 +124,7 @@ export class AccessGuard implements CanActivate {
     }
     if (!roleSatisfies(principal.roles, access.role)) {
       throw forbidden(
-        `This endpoint needs the ${access.role} role; the caller has ${principal.roles.length > 0 ? principal.roles.join(', ') : 'no role'}.`,
+        `${what} needs the ${access.role} role; the caller has ${principal.roles.length > 0 ? principal.roles.join(', ') : 'no role'}.`,
       );
     }
     if (access.ownedService === undefined || principal.roles.includes('sre_admin')) return;

@@ -28,6 +28,15 @@ export interface AccessRule {
   readonly userOnly?: boolean;
   /** Requests per minute per caller (API key or token subject); spec 004's endpoint table. */
   readonly ratePerMinute: number;
+  /**
+   * A stricter rule for one query flag, e.g. `force_regenerate=true` on a read that then writes:
+   * when the query parameter has this value, the caller must also pass `rule`.
+   */
+  readonly whenQuery?: {
+    readonly param: string;
+    readonly equals: string;
+    readonly rule: Pick<AccessRule, 'role' | 'ownedService' | 'userOnly'>;
+  };
 }
 
 /** Routes anyone may call without credentials (health, readiness, metrics, docs). */
@@ -51,6 +60,16 @@ export function Access(rule: AccessRule): MethodDecorator & ClassDecorator {
       user_only: rule.userOnly ?? false,
       owned_service_parameter: rule.ownedService ?? null,
       rate_limit_per_minute: rule.ratePerMinute,
+      ...(rule.whenQuery
+        ? {
+            when_query: {
+              param: rule.whenQuery.param,
+              equals: rule.whenQuery.equals,
+              role: rule.whenQuery.rule.role,
+              owned_service_parameter: rule.whenQuery.rule.ownedService ?? null,
+            },
+          }
+        : {}),
     }),
     ApiProblemResponse(401, 'No credentials, or an invalid, revoked or expired API key or token.'),
     ApiProblemResponse(
