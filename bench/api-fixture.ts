@@ -4,7 +4,7 @@
  */
 import { type AddressInfo } from 'node:net';
 import { createDataSource, runMigrations } from '@slo-engine/adapters';
-import { cryptoRandomBytes, formatApiKey, newApiKeyId, newApiKeySecret } from '@slo-engine/core';
+import { newRawApiKey } from '@slo-engine/core';
 import { createTestDatabase } from '@slo-engine/testing';
 import { loadApiConfig } from '../apps/api/dist/config';
 import { createApiApp } from '../apps/api/dist/create-api-app';
@@ -27,7 +27,7 @@ export async function startApi(env: Readonly<Record<string, string>> = {}): Prom
   const dataSource = createDataSource({ url: db.url });
   await dataSource.initialize();
   await runMigrations(dataSource);
-  const apiKey = formatApiKey(newApiKeyId(cryptoRandomBytes), newApiKeySecret(cryptoRandomBytes));
+  const apiKey = newRawApiKey();
   const config = loadApiConfig({
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
     METRICS_ENABLED: 'true',

@@ -4,13 +4,7 @@
  */
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createDataSource, InProcessIngestionQueue, runMigrations } from '@slo-engine/adapters';
-import {
-  cryptoRandomBytes,
-  formatApiKey,
-  IngestionQueue,
-  newApiKeyId,
-  newApiKeySecret,
-} from '@slo-engine/core';
+import { IngestionQueue, newRawApiKey } from '@slo-engine/core';
 import {
   createTestDatabase,
   startLocalIdentityProvider,
@@ -256,10 +250,7 @@ export async function createApiFixture(
   let app: NestFastifyApplication | undefined;
   let identityProvider: LocalIdentityProvider | undefined;
   let config: ApiConfig | undefined;
-  const adminApiKey = formatApiKey(
-    newApiKeyId(cryptoRandomBytes),
-    newApiKeySecret(cryptoRandomBytes),
-  );
+  const adminApiKey = newRawApiKey();
   try {
     identityProvider = await startLocalIdentityProvider();
     dataSource = createDataSource({ url: database.url });

@@ -243,6 +243,7 @@ export {
   isApiKeyId,
   newApiKeyId,
   newApiKeySecret,
+  newRawApiKey,
   parseApiKey,
 } from './access/api-keys/api-key-format';
 export {

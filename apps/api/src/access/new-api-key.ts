@@ -3,8 +3,6 @@
  * a deployment). Nothing is stored here: the API registers the key's hash when it starts with it.
  * Later keys are created through `POST /api/v1/api-keys`, which stores them itself.
  */
-import { cryptoRandomBytes, formatApiKey, newApiKeyId, newApiKeySecret } from '@slo-engine/core';
+import { newRawApiKey } from '@slo-engine/core';
 
-process.stdout.write(
-  `${formatApiKey(newApiKeyId(cryptoRandomBytes), newApiKeySecret(cryptoRandomBytes))}\n`,
-);
+process.stdout.write(`${newRawApiKey()}\n`);

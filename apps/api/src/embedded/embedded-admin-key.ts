@@ -5,13 +5,7 @@
  */
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import {
-  cryptoRandomBytes,
-  formatApiKey,
-  newApiKeyId,
-  newApiKeySecret,
-  parseApiKey,
-} from '@slo-engine/core';
+import { newRawApiKey, parseApiKey } from '@slo-engine/core';
 
 /** The key stored next to the embedded data directory, made on first use. */
 export function embeddedAdminKey(dataDir: string): { readonly key: string; readonly file: string } {
@@ -20,7 +14,7 @@ export function embeddedAdminKey(dataDir: string): { readonly key: string; reado
     const stored = readFileSync(file, 'utf8').trim();
     if (parseApiKey(stored)) return { key: stored, file };
   }
-  const key = formatApiKey(newApiKeyId(cryptoRandomBytes), newApiKeySecret(cryptoRandomBytes));
+  const key = newRawApiKey();
   writeFileSync(file, `${key}\n`, { mode: 0o600 });
   chmodSync(file, 0o600);
   return { key, file };

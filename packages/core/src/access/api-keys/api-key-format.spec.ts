@@ -7,6 +7,7 @@ import {
   isApiKeyId,
   newApiKeyId,
   newApiKeySecret,
+  newRawApiKey,
   parseApiKey,
 } from './api-key-format';
 
@@ -75,5 +76,13 @@ describe('API key format', () => {
     expect(isApiKeyId('AbC012xyz789')).toBe(true);
     expect(isApiKeyId('AbC012xyz78')).toBe(false);
     expect(isApiKeyId("AbC012xyz78'")).toBe(false);
+  });
+});
+
+describe('newRawApiKey', () => {
+  it('makes a key that parses back, different each time', () => {
+    const first = newRawApiKey();
+    expect(parseApiKey(first)).not.toBeNull();
+    expect(newRawApiKey()).not.toBe(first);
   });
 });

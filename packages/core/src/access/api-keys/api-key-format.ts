@@ -53,6 +53,11 @@ export function formatApiKey(keyId: string, secret: string): string {
   return `${API_KEY_PREFIX}_${keyId}_${secret}`;
 }
 
+/** A fresh raw key (id and secret) that nothing has stored yet, e.g. for a bootstrap key. */
+export function newRawApiKey(random: RandomBytes = cryptoRandomBytes): string {
+  return formatApiKey(newApiKeyId(random), newApiKeySecret(random));
+}
+
 /** The key id and secret of a raw key, or null when it does not have the shape of one. */
 export function parseApiKey(raw: string): { keyId: string; secret: string } | null {
   if (raw.length !== RAW_KEY_LENGTH) return null;
