@@ -4,25 +4,14 @@
  * look like personal data are rejected, the rest are escaped for PromQL string literals and, in
  * `=~` matchers, for RE2. No query can be built from a value that did not pass.
  */
-import { DomainError, TelemetryErrorCodes } from '@slo-engine/core';
+import { DomainError, type SloMetricNaming, TelemetryErrorCodes } from '@slo-engine/core';
 
 /**
- * What the queries are made of. Everything but the placeholders in `throttlingSelector` is trusted
- * operator configuration, checked for syntax once when the builder is made.
+ * What the queries are made of: the request and latency naming the alert rules share (core's
+ * `SloMetricNaming`) plus CFS throttling. Everything but the placeholders in `throttlingSelector`
+ * is trusted operator configuration, checked for syntax once when the builder is made.
  */
-export interface PromqlTemplates {
-  /** Request counter, one series per service and status. */
-  readonly requestsMetric: string;
-  /** The label naming the service on request and latency series (also the `sum by` label). */
-  readonly serviceLabel: string;
-  /** The label carrying the response status on the request counter. */
-  readonly statusLabel: string;
-  /** RE2 pattern of `statusLabel` values that count as errors (server errors). */
-  readonly errorStatusRegex: string;
-  /** Latency histogram buckets (`_bucket` series with an `le` label). */
-  readonly latencyBucketMetric: string;
-  /** Milliseconds per unit of the histogram's `le` bounds: 1000 for seconds, 1 for ms. */
-  readonly latencyUnitMs: number;
+export interface PromqlTemplates extends SloMetricNaming {
   /** CFS throttling counter, in seconds. */
   readonly throttlingMetric: string;
   /**
@@ -31,11 +20,6 @@ export interface PromqlTemplates {
    * service id as is, for `=`).
    */
   readonly throttlingSelector: string;
-  /**
-   * Matchers added to every request and latency selector, e.g. `env="prod",cluster=~"eu-.*"`;
-   * empty for none.
-   */
-  readonly extraMatchers: string;
 }
 
 /** Spec 004 §6.1: Prometheus client conventions and cAdvisor's throttling counter. */
