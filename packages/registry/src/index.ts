@@ -45,3 +45,53 @@ export {
   type CanaryAssignment,
   type CanaryPolicy,
 } from './canary';
+export {
+  DEFAULT_SLI_BUCKET_MS,
+  DEFAULT_SLI_WINDOW_MS,
+  MAX_TRACKED_LATENCY_MS,
+  MIN_TRACKED_LATENCY_MS,
+  RollingSliWindow,
+  SLI_LATENCY_RELATIVE_ERROR,
+  emptySliSnapshot,
+  type RollingSliWindowOptions,
+  type SliSnapshot,
+} from './sli-window';
+export {
+  ConsecutiveViolations,
+  DEFAULT_CANARY_ERROR_RATE_FLOOR,
+  judgeCanary,
+  type CanaryCheckMetric,
+  type CanaryHealth,
+  type CanaryTargets,
+  type CanaryVerdict,
+  type CanaryViolation,
+  type ConsecutiveViolationCount,
+  type JudgeCanaryInput,
+} from './canary-health';
+
+// SSRF protection for worker URLs: address classes, CIDR allow-lists, verdicts without DNS.
+export {
+  DEFAULT_WORKER_URL_POLICY,
+  MAX_WORKER_URL_LENGTH,
+  NEVER_ALLOWED_ADDRESS_CLASSES,
+  checkResolvedAddresses,
+  checkWorkerUrlSyntax,
+  cidrContains,
+  classifyAddress,
+  createWorkerUrlPolicy,
+  evaluateAddress,
+  formatIpAddress,
+  parseCidr,
+  parseIpAddress,
+  type AddressClass,
+  type AddressDecision,
+  type AddressFamily,
+  type Cidr,
+  type IpAddress,
+  type ResolvedAddressesVerdict,
+  type WorkerUrlPolicy,
+  type WorkerUrlPolicyOptions,
+  type WorkerUrlScheme,
+  type WorkerUrlSyntaxRejection,
+  type WorkerUrlSyntaxVerdict,
+} from './worker-url';

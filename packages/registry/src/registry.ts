@@ -397,7 +397,12 @@ export class CapabilityRegistry {
     return { imported, skipped: workers.length - imported };
   }
 
-  private isExpired(entry: MutableEntry, now: number): boolean {
+  /** Whether a worker is routable at `now`: heard from within the timeout, or restored and in grace. */
+  isHealthy(entry: WorkerEntry, now: number = this.clock()): boolean {
+    return !this.isExpired(entry, now);
+  }
+
+  private isExpired(entry: Pick<WorkerEntry, 'status' | 'graceUntil' | 'lastHeartbeatAt'>, now: number): boolean {
     if (entry.status === 'needs_verification') return now >= (entry.graceUntil ?? 0);
     return now - entry.lastHeartbeatAt >= this.staleTimeoutMs;
   }
