@@ -451,3 +451,86 @@ export {
   DEFAULT_LATEST_VALUES_TTL_MS,
   type CachingSliAggregateRepositoryOptions,
 } from './recommendations/caching-sli-aggregate-repository';
+
+// Issue 6: the controller registry store's in-memory implementation and the contract every
+// store passes (the port itself is exported with the controller's ports).
+export {
+  InMemoryRegistryBacking,
+  InMemoryRegistryStore,
+} from './controller/testing/in-memory-registry-store';
+export {
+  CONTRACT_LARGE_FLEET,
+  contractCanary,
+  contractCapability,
+  contractMinimalCapability,
+  contractWorker,
+  describeRegistryStoreContract,
+  sortedSnapshot,
+  type RegistryStoreBacking,
+  type RegistryStoreFactory,
+} from './controller/testing/registry-store.contract';
+
+// Controller (spec 002/000/003): ports, the worker directory, routing and invocation.
+export { ControllerErrorCodes, type ControllerErrorCode } from './controller/controller-errors';
+export {
+  RegistryStore,
+  type ControllerSnapshot,
+  type StoredCanaryPolicy,
+  type StoredWorker,
+  type WorkerHeartbeat,
+} from './controller/registry-store.port';
+export {
+  WorkerInvoker,
+  type InvocationFailureReason,
+  type InvocationOutcome,
+  type WorkerInvocation,
+} from './controller/worker-invoker.port';
+export {
+  WorkerUrlGuard,
+  type WorkerUrlRejection,
+  type WorkerUrlVerdict,
+} from './controller/worker-url-guard.port';
+export {
+  SloDefinitionSource,
+  type SloDefinitionEntry,
+  type SloLoadReport,
+} from './controller/slo-definition-source.port';
+export { WorkerDirectory, type CallerIdentity } from './controller/worker-directory';
+export {
+  CapabilityRouter,
+  type RouteDecision,
+  type RouteQuery,
+} from './controller/capability-router';
+export {
+  InvokeCapabilityUseCase,
+  succeeded,
+  type InvocationResponse,
+  type InvokeCapabilityInput,
+  type InvokeCapabilityOptions,
+  type InvokeCapabilityOutput,
+} from './controller/invoke/invoke-capability.use-case';
+
+// Controller (issue 6): SLO enforcement over rolling SLIs, and canary policies with automatic rollback.
+export {
+  SloBook,
+  DEFAULT_SLO_EVALUATION_CACHE_MS,
+  DEFAULT_SLO_MIN_REQUESTS,
+  DEFAULT_SLO_RETRY_AFTER_SECONDS,
+  type RequestPriority,
+  type SloAdmission,
+  type SloBookOptions,
+  type SloEvaluation,
+  type SloEvaluationMetric,
+  type SloEvaluationViolation,
+} from './controller/slo-enforcement/slo-book';
+export {
+  CanaryBook,
+  CANARY_AUTO_ROLLBACK_ACTOR,
+  DEFAULT_CANARY_BURN_RATE_FACTOR,
+  DEFAULT_CANARY_MIN_REQUESTS,
+  DEFAULT_CANARY_ROLLBACK_AFTER,
+  type CanaryBookOptions,
+  type CanaryRollback,
+  type CanaryStatus,
+  type SkippedCanaryPolicy,
+} from './controller/canary/canary-book';

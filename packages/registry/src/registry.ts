@@ -402,7 +402,10 @@ export class CapabilityRegistry {
     return !this.isExpired(entry, now);
   }
 
-  private isExpired(entry: Pick<WorkerEntry, 'status' | 'graceUntil' | 'lastHeartbeatAt'>, now: number): boolean {
+  private isExpired(
+    entry: Pick<WorkerEntry, 'status' | 'graceUntil' | 'lastHeartbeatAt'>,
+    now: number,
+  ): boolean {
     if (entry.status === 'needs_verification') return now >= (entry.graceUntil ?? 0);
     return now - entry.lastHeartbeatAt >= this.staleTimeoutMs;
   }
