@@ -91,6 +91,7 @@ export {
   ProblemDetailsSchema,
 } from './openapi/problem-details.schema';
 export { type OpenApiOptions, buildOpenApiDocument, setupOpenApi } from './openapi/setup-openapi';
+export { writeOpenApiFile } from './openapi/write-openapi-file';
 
 // Bootstrap
 export {

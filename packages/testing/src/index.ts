@@ -29,3 +29,19 @@ export {
   type LocalIdentityProvider,
   type SignOptions,
 } from './identity-provider';
+export {
+  nearestRankPercentile,
+  SLO_METRICS_OUTPUT_VARIABLE,
+  SloMetricsExportError,
+  SloMetricsRecorder,
+  type SloMetricsExportErrorCode,
+  type SloMetricsSummary,
+} from './metrics-export';
+export {
+  createTestPki,
+  TestPkiError,
+  type PemPair,
+  type TestClientCertificate,
+  type TestPki,
+  type TestPkiErrorCode,
+} from './test-pki';

@@ -22,18 +22,48 @@ export interface FastifyAppConfig {
   /** PEM files: with both set the app serves HTTPS only, TLS 1.3, and sends HSTS. */
   readonly TLS_CERT_FILE?: string | undefined;
   readonly TLS_KEY_FILE?: string | undefined;
+  /**
+   * PEM bundle of the CAs that sign client certificates: with it the app asks every client for a
+   * certificate (mutual TLS). The controller reads worker identities (SPIFFE ids) from them.
+   */
+  readonly TLS_CLIENT_CA_FILE?: string | undefined;
+  /** With TLS_CLIENT_CA_FILE: refuse handshakes without a valid client certificate (default true). */
+  readonly TLS_CLIENT_CERT_REQUIRED?: boolean | undefined;
+}
+
+/** HTTPS options of {@link tlsOptionsOf}. */
+export interface TlsOptions {
+  readonly cert: Buffer;
+  readonly key: Buffer;
+  readonly minVersion: 'TLSv1.3';
+  readonly ca?: Buffer;
+  readonly requestCert?: boolean;
+  readonly rejectUnauthorized?: boolean;
 }
 
 /** The HTTPS options of the config, or null for plain HTTP; half a pair is a configuration error. */
-export function tlsOptionsOf(
-  config: FastifyAppConfig,
-): { readonly cert: Buffer; readonly key: Buffer; readonly minVersion: 'TLSv1.3' } | null {
-  const { TLS_CERT_FILE: certFile, TLS_KEY_FILE: keyFile } = config;
-  if (certFile === undefined && keyFile === undefined) return null;
+export function tlsOptionsOf(config: FastifyAppConfig): TlsOptions | null {
+  const { TLS_CERT_FILE: certFile, TLS_KEY_FILE: keyFile, TLS_CLIENT_CA_FILE: clientCa } = config;
+  if (certFile === undefined && keyFile === undefined) {
+    if (clientCa !== undefined)
+      throw new Error('TLS_CLIENT_CA_FILE needs TLS_CERT_FILE and TLS_KEY_FILE');
+    return null;
+  }
   if (certFile === undefined || keyFile === undefined) {
     throw new Error('TLS_CERT_FILE and TLS_KEY_FILE must be set together');
   }
-  return { cert: readFileSync(certFile), key: readFileSync(keyFile), minVersion: 'TLSv1.3' };
+  const server = {
+    cert: readFileSync(certFile),
+    key: readFileSync(keyFile),
+    minVersion: 'TLSv1.3',
+  } as const;
+  if (clientCa === undefined) return server;
+  return {
+    ...server,
+    ca: readFileSync(clientCa),
+    requestCert: true,
+    rejectUnauthorized: config.TLS_CLIENT_CERT_REQUIRED ?? true,
+  };
 }
 
 export interface ConfigureAppOptions {

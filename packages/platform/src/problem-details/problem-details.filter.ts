@@ -141,11 +141,31 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         detail: error.message,
         code: error.code,
         ...(fieldErrors && fieldErrors.length > 0 ? { errors: fieldErrors } : {}),
+        // RFC 9457 §3.2 extension members the core chose to expose (never overriding the standard ones).
+        ...extensionsOf(error.details.extensions),
       },
       // 503 is an expected, temporary condition (a dependency is down): the code says which.
       fault: status >= 500 && status !== 503 ? error : undefined,
     };
   }
+}
+
+const STANDARD_MEMBERS = new Set([
+  'type',
+  'title',
+  'status',
+  'detail',
+  'instance',
+  'code',
+  'errors',
+  'correlationId',
+]);
+
+function extensionsOf(extensions: unknown): Record<string, unknown> {
+  if (typeof extensions !== 'object' || extensions === null || Array.isArray(extensions)) return {};
+  return Object.fromEntries(
+    Object.entries(extensions).filter(([name]) => !STANDARD_MEMBERS.has(name)),
+  );
 }
 
 function plainHttpProblem(status: number, detail: string): Outcome['problem'] {
