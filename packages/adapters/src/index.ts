@@ -156,3 +156,46 @@ export {
   FallbackRateLimiter,
   type FallbackRateLimiterOptions,
 } from './redis/fallback-rate-limiter';
+
+// Idempotency records shared by every controller instance (issue 6): Lua scripts over Redis.
+export {
+  DEFAULT_IDEMPOTENCY_KEY_PREFIX,
+  DEFAULT_LEASE_RETENTION_MARGIN_MS,
+  RedisIdempotencyStore,
+  RedisIdempotencyStoreErrorCodes,
+  type RedisIdempotencyStoreOptions,
+} from './redis/redis-idempotency-store';
+
+// Issue 6: the controller's registry store (spec 002 persistence) in PostgreSQL and in a JSONL file.
+export { ControllerRegistry1764600000000 } from './postgres/migrations/1764600000000-controller-registry';
+export { PostgresRegistryStore } from './postgres/registry.store';
+export {
+  JSONL_REGISTRY_DEFAULTS,
+  JSONL_REGISTRY_FORMAT_VERSION,
+  JsonlRegistryErrorCodes,
+  JsonlRegistryStore,
+  type JsonlRegistryStoreOptions,
+  type JsonlRegistryWarning,
+} from './files/jsonl-registry.store';
+
+// Issue 6: the controller's SLO files (spec 000) from a watched directory.
+export {
+  SLO_DIRECTORY_SOURCE_DEFAULTS,
+  SloDirectorySource,
+  type SloDirectoryLogger,
+  type SloDirectorySourceOptions,
+} from './files/slo-directory.source';
+
+// Controller → worker HTTP (issue 6): SSRF-checked worker URLs and the invoker.
+export { systemHostLookup, type HostLookup } from './http/host-lookup';
+export {
+  DEFAULT_RESOLUTION_TIMEOUT_MS,
+  DnsWorkerUrlGuard,
+  type DnsWorkerUrlGuardOptions,
+} from './http/dns-worker-url-guard';
+export {
+  HTTP_WORKER_INVOKER_DEFAULTS,
+  HttpWorkerInvoker,
+  invokePath,
+  type HttpWorkerInvokerOptions,
+} from './http/http-worker-invoker';

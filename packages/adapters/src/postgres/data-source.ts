@@ -6,6 +6,7 @@ import { SloLifecycle1764200000000 } from './migrations/1764200000000-slo-lifecy
 import { AutoApproval1764300000000 } from './migrations/1764300000000-auto-approval';
 import { Dashboard1764400000000 } from './migrations/1764400000000-dashboard';
 import { ApiKeys1764500000000 } from './migrations/1764500000000-api-keys';
+import { ControllerRegistry1764600000000 } from './migrations/1764600000000-controller-registry';
 
 export interface DataSourceSettings {
   /** `postgres://user:password@host:port/database`. */
@@ -25,6 +26,7 @@ export const MIGRATIONS = [
   AutoApproval1764300000000,
   Dashboard1764400000000,
   ApiKeys1764500000000,
+  ControllerRegistry1764600000000,
 ];
 
 /** The table TypeORM records applied migrations in. */

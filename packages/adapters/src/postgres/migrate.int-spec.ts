@@ -42,6 +42,7 @@ const ALL_MIGRATIONS = [
   'AutoApproval1764300000000',
   'Dashboard1764400000000',
   'ApiKeys1764500000000',
+  'ControllerRegistry1764600000000',
 ];
 
 describe('runMigrations', () => {
@@ -58,6 +59,8 @@ describe('runMigrations', () => {
       'api_keys',
       'auto_approval_rules',
       'circular_dependency_alerts',
+      'controller_canary_policies',
+      'controller_workers',
       'dashboard_refreshes',
       'graph_source_digests',
       'graph_state',

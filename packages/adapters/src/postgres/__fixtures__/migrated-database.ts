@@ -30,7 +30,8 @@ export async function createMigratedDatabase(label: string): Promise<MigratedDat
         await manager.query(
           `TRUNCATE service_dependencies, services, circular_dependency_alerts, ingestion_jobs,
                     graph_source_digests, slo_recommendations, sli_aggregates, active_slos,
-                    slo_audit_log, auto_approval_rules, api_keys`,
+                    slo_audit_log, auto_approval_rules, api_keys, controller_workers,
+                    controller_canary_policies`,
         );
         await manager.query('UPDATE graph_state SET version = 0');
       });
