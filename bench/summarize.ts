@@ -222,6 +222,45 @@ const ROWS: readonly Row[] = [
     peer: (r) => `JSON.stringify alone ${num(r, 'fingerprint1KB.jsonStringifyBatchP50Us')} µs`,
   },
   {
+    bench: 'idempotency-redis',
+    metric: 'Redis store: replay check of a completed key, one EVALSHA (p99)',
+    requirement: '≤0.3 ms per check',
+    path: 'replay.p99Ms',
+    unit: 'ms',
+    goal: 0.3,
+    peer: (r) => `raw GET p99 ${num(r, 'get.p99Ms')} ms → ratio ${num(r, 'replay.p99ToGet')}`,
+  },
+  {
+    bench: 'idempotency-redis',
+    metric: 'Redis store: begin of a new key at capacity 10k, evicting (p99)',
+    requirement: '≤0.3 ms per check',
+    path: 'freshBegin.p99Ms',
+    unit: 'ms',
+    goal: 0.3,
+    peer: (r) => `raw GET p99 ${num(r, 'get.p99Ms')} ms → ratio ${num(r, 'freshBegin.p99ToGet')}`,
+  },
+  {
+    bench: 'controller-route',
+    metric:
+      'controller route decision in process, 5k workers / 500 capabilities, worst of plain, canary, filtered (p99)',
+    requirement: '≤0.5 ms (spec: <10 ms)',
+    path: 'inProcessWorstP99Ms',
+    unit: 'ms',
+    goal: 0.5,
+    peer: (r) =>
+      `plain p50 ${num(r, 'inProcess.plain.p50Ms')} ms; ratio to goal ${num(r, 'inProcessP99ToGoal')}`,
+  },
+  {
+    bench: 'controller-route',
+    metric: 'POST /route over loopback, one keep-alive client (p99)',
+    requirement: '≤2 ms (spec: <5 ms)',
+    path: 'endToEnd.controller.p99Ms',
+    unit: 'ms',
+    goal: 2,
+    peer: (r) =>
+      `p50 ${num(r, 'endToEnd.controller.p50Ms')} ms; bare Fastify p99 in the same run → ratio ${num(r, 'httpP99ToBareFastify')}`,
+  },
+  {
     bench: 'drift',
     metric: 'evaluateDrift for 5,000 services, 168 h baseline + 4 points (p50)',
     requirement: 'every 15 min per service',
