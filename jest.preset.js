@@ -50,6 +50,9 @@ module.exports = function preset(dir, options = {}) {
     },
     ...(options.servers
       ? {
+          // End-to-end tests against real servers share two cores with every other test file in
+          // CI; a deadline, not a performance check (benchmarks measure speed).
+          testTimeout: 30_000,
           globalSetup: `${root}/packages/testing/src/jest-global-setup.ts`,
           globalTeardown: `${root}/packages/testing/src/jest-global-teardown.ts`,
         }
