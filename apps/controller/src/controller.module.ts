@@ -1,4 +1,4 @@
-import { Module, type Type } from '@nestjs/common';
+import { Logger, Module, type Type } from '@nestjs/common';
 import {
   CanaryBook,
   CapabilityRouter,
@@ -87,9 +87,18 @@ export function createControllerModule(runtime: ControllerRuntime): Type<unknown
       },
       {
         provide: WorkerDirectory,
-        useFactory: (registry: CapabilityRegistry) =>
-          new WorkerDirectory(registry, runtime.registryStore, runtime.urlGuard),
-        inject: [CapabilityRegistry],
+        useFactory: (registry: CapabilityRegistry, metrics: ControllerMetrics) => {
+          const logger = new Logger('Controller');
+          return new WorkerDirectory(registry, runtime.registryStore, runtime.urlGuard, {
+            onStoreError: (operation, error) => {
+              metrics.storeErrors.inc({ operation });
+              logger.error(
+                `registry store ${operation} failed (the in-memory registry keeps the change): ${error instanceof Error ? error.message : String(error)}`,
+              );
+            },
+          });
+        },
+        inject: [CapabilityRegistry, ControllerMetrics],
       },
       {
         provide: SloBook,

@@ -495,7 +495,12 @@ export {
   type SloDefinitionEntry,
   type SloLoadReport,
 } from './controller/slo-definition-source.port';
-export { WorkerDirectory, type CallerIdentity } from './controller/worker-directory';
+export {
+  WorkerDirectory,
+  type CallerIdentity,
+  type RegistryStoreOperation,
+  type WorkerDirectoryOptions,
+} from './controller/worker-directory';
 export {
   CapabilityRouter,
   type RouteDecision,

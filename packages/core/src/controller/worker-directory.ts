@@ -16,6 +16,18 @@ import {
 } from './registry-store.port';
 import { type WorkerUrlGuard } from './worker-url-guard.port';
 
+/** Store operations whose failure is reported rather than failing the request. */
+export type RegistryStoreOperation = 'register' | 'deregister' | 'sweep' | 'import';
+
+export interface WorkerDirectoryOptions {
+  /**
+   * A write to the store failed. The in-memory registry already holds the change and stays
+   * authoritative (the store is a warm cache for restarts), so the request still succeeds; the
+   * host logs and counts the failure. Default: ignore.
+   */
+  readonly onStoreError?: (operation: RegistryStoreOperation, error: unknown) => void;
+}
+
 /** Who calls: the SPIFFE id of the client certificate (or trusted header), if the controller has one. */
 export type CallerIdentity = string | undefined;
 
@@ -36,6 +48,7 @@ export class WorkerDirectory {
     readonly registry: CapabilityRegistry,
     private readonly store: RegistryStore,
     private readonly urlGuard: WorkerUrlGuard,
+    private readonly options: WorkerDirectoryOptions = {},
   ) {}
 
   /** Loads the persisted state: workers come back as `needs_verification` with one interval of grace. */
@@ -120,17 +133,19 @@ export class WorkerDirectory {
       throw error;
     }
     this.pendingHeartbeats.delete(entry.workerId);
-    await this.store.saveWorker({
-      workerId: entry.workerId,
-      workerUrl: entry.workerUrl,
-      capabilities: entry.capabilities,
-      registeredAt: entry.registeredAt,
-      lastHeartbeatAt: entry.lastHeartbeatAt,
-      ...(caller === undefined ? {} : { identity: caller }),
-    });
     if (caller === undefined) this.identities.delete(entry.workerId);
     else this.identities.set(entry.workerId, caller);
     this.reindexIdentity(caller);
+    await this.persist('register', () =>
+      this.store.saveWorker({
+        workerId: entry.workerId,
+        workerUrl: entry.workerUrl,
+        capabilities: entry.capabilities,
+        registeredAt: entry.registeredAt,
+        lastHeartbeatAt: entry.lastHeartbeatAt,
+        ...(caller === undefined ? {} : { identity: caller }),
+      }),
+    );
     return entry;
   }
 
@@ -150,7 +165,7 @@ export class WorkerDirectory {
     const owner = this.identities.get(workerId);
     this.identities.delete(workerId);
     this.reindexIdentity(owner);
-    await this.store.removeWorkers([workerId]);
+    await this.persist('deregister', () => this.store.removeWorkers([workerId]));
     return known;
   }
 
@@ -166,7 +181,7 @@ export class WorkerDirectory {
       this.identities.delete(id);
     }
     for (const owner of owners) this.reindexIdentity(owner);
-    await this.store.removeWorkers(removed);
+    await this.persist('sweep', () => this.store.removeWorkers(removed));
     return removed;
   }
 
@@ -180,7 +195,18 @@ export class WorkerDirectory {
       }),
     );
     this.pendingHeartbeats = new Map();
-    await this.store.recordHeartbeats(batch);
+    try {
+      await this.store.recordHeartbeats(batch);
+    } catch (error) {
+      // Keep them for the next flush, unless a newer heartbeat (or a removal) came meanwhile.
+      for (const h of batch)
+        if (
+          !this.pendingHeartbeats.has(h.workerId) &&
+          this.registry.getWorker(h.workerId) !== undefined
+        )
+          this.pendingHeartbeats.set(h.workerId, h.lastHeartbeatAt);
+      throw error;
+    }
     return batch.length;
   }
 
@@ -223,20 +249,33 @@ export class WorkerDirectory {
   ): Promise<{ imported: number; skipped: number }> {
     const result = this.registry.importRemoteState(controllerId, state);
     const adopted = this.registry.listWorkers().filter((w) => w.origin === controllerId);
-    for (const w of adopted)
-      await this.store.saveWorker({
-        workerId: w.workerId,
-        workerUrl: w.workerUrl,
-        capabilities: w.capabilities,
-        registeredAt: w.registeredAt,
-        lastHeartbeatAt: w.lastHeartbeatAt,
-      });
+    await this.persist('import', async () => {
+      for (const w of adopted)
+        await this.store.saveWorker({
+          workerId: w.workerId,
+          workerUrl: w.workerUrl,
+          capabilities: w.capabilities,
+          registeredAt: w.registeredAt,
+          lastHeartbeatAt: w.lastHeartbeatAt,
+        });
+    });
     return result;
   }
 
   /** The identity that registered a worker, if any. */
   ownerOf(workerId: string): string | undefined {
     return this.identities.get(workerId);
+  }
+
+  private async persist(
+    operation: RegistryStoreOperation,
+    write: () => Promise<void>,
+  ): Promise<void> {
+    try {
+      await write();
+    } catch (error) {
+      this.options.onStoreError?.(operation, error);
+    }
   }
 
   /**

@@ -127,13 +127,18 @@ export class InvokeCapabilityUseCase {
       route.mirror === undefined
         ? undefined
         : send(route.mirror).then((outcome) => {
-            this.slos.recordVersion(
-              route.key,
-              (route.mirror as { version: string }).version,
-              outcome.durationMs,
-              succeeded(outcome),
-              this.options.now(),
-            );
+            // Nobody awaits the mirror on the request path: it must never reject.
+            try {
+              this.slos.recordVersion(
+                route.key,
+                (route.mirror as { version: string }).version,
+                outcome.durationMs,
+                succeeded(outcome),
+                this.options.now(),
+              );
+            } catch {
+              // A sample the SLO book refuses is lost; the caller's answer does not depend on it.
+            }
             return outcome;
           });
     const outcome = await send(route);
