@@ -20,7 +20,7 @@ export async function writeOpenApiFile(
   const name = relative(process.cwd(), output) || output;
   if (!check) {
     writeFileSync(output, text);
-    console.log(`wrote ${name}`);
+    process.stdout.write(`wrote ${name}\n`);
     return 0;
   }
   let committed = '';
@@ -33,6 +33,6 @@ export async function writeOpenApiFile(
     console.error(`${name} is out of date with the code; run \`pnpm openapi\` and commit it.`);
     return 1;
   }
-  console.log(`${name} is up to date`);
+  process.stdout.write(`${name} is up to date\n`);
   return 0;
 }
