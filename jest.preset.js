@@ -51,8 +51,9 @@ module.exports = function preset(dir, options = {}) {
     ...(options.servers
       ? {
           // End-to-end tests against real servers share two cores with every other test file in
-          // CI; a deadline, not a performance check (benchmarks measure speed).
-          testTimeout: 30_000,
+          // CI: a 30 s deadline, not a performance check (benchmarks measure speed). Set in a setup
+          // file because Jest ignores a project's own `testTimeout` under the root `projects`.
+          setupFilesAfterEnv: [`${root}/packages/testing/src/jest-server-timeout.ts`],
           globalSetup: `${root}/packages/testing/src/jest-global-setup.ts`,
           globalTeardown: `${root}/packages/testing/src/jest-global-teardown.ts`,
         }
