@@ -199,3 +199,9 @@ export {
   invokePath,
   type HttpWorkerInvokerOptions,
 } from './http/http-worker-invoker';
+export {
+  QUEUE_SAFE_EVICTION_POLICY,
+  RedisEvictionErrorCodes,
+  assertQueueSafeRedis,
+  redisEvictionPolicy,
+} from './redis/redis-eviction-policy';
