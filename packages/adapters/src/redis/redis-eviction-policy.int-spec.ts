@@ -10,12 +10,13 @@ import {
 } from './redis-eviction-policy';
 
 /**
- * A Redis stand-in speaking just enough RESP for the check: HELLO/CLIENT/SELECT are refused or
- * acknowledged as ioredis needs, CONFIG and INFO answer what the test says.
+ * A Redis stand-in speaking just enough RESP for the check: CONFIG and INFO answer what the test
+ * says, every other command (the client's handshake) gets +OK.
  */
+/** `undefined` answers refuse the command, as a managed Redis does. */
 async function fakeRedis(answers: {
-  config: 'refuse' | string;
-  info: 'refuse' | string;
+  config?: string;
+  info?: string;
 }): Promise<{ url: string; close(): Promise<void> }> {
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
@@ -35,11 +36,11 @@ async function fakeRedis(answers: {
   });
   const reply = (args: string[]): string => {
     if (args[0] === 'CONFIG')
-      return answers.config === 'refuse'
+      return answers.config === undefined
         ? "-ERR unknown command 'CONFIG'\r\n"
         : `*2\r\n$16\r\nmaxmemory-policy\r\n$${answers.config.length}\r\n${answers.config}\r\n`;
     if (args[0] === 'INFO') {
-      if (answers.info === 'refuse') return '-NOPERM this user has no permissions to run INFO\r\n';
+      if (answers.info === undefined) return '-NOPERM this user has no permissions to run INFO\r\n';
       const body = `# Memory\r\nused_memory:1000\r\nmaxmemory_policy:${answers.info}\r\n`;
       return `$${Buffer.byteLength(body)}\r\n${body}\r\n`;
     }
@@ -125,7 +126,7 @@ describe('the BullMQ Redis must not evict keys', () => {
   });
 
   it('falls back to INFO memory where CONFIG is disabled (managed Redis)', async () => {
-    const fake = await fakeRedis({ config: 'refuse', info: 'volatile-lru' });
+    const fake = await fakeRedis({ info: 'volatile-lru' });
     try {
       expect(await withClient(fake.url, (redis) => redisEvictionPolicy(redis))).toBe(
         'volatile-lru',
@@ -133,7 +134,7 @@ describe('the BullMQ Redis must not evict keys', () => {
     } finally {
       await fake.close();
     }
-    const safe = await fakeRedis({ config: 'refuse', info: 'noeviction' });
+    const safe = await fakeRedis({ info: 'noeviction' });
     try {
       await withClient(safe.url, (redis) => assertQueueSafeRedis(redis));
     } finally {
@@ -142,7 +143,7 @@ describe('the BullMQ Redis must not evict keys', () => {
   });
 
   it('refuses to start when the policy cannot be read at all', async () => {
-    const fake = await fakeRedis({ config: 'refuse', info: 'refuse' });
+    const fake = await fakeRedis({});
     try {
       const error = await withClient(fake.url, (redis) => domainError(assertQueueSafeRedis(redis)));
       expect(error.code).toBe(RedisEvictionErrorCodes.POLICY_UNKNOWN);

@@ -17,7 +17,7 @@ export const RedisEvictionErrorCodes = {
  */
 export async function redisEvictionPolicy(redis: Redis): Promise<string | undefined> {
   try {
-    const reply = (await redis.call('CONFIG', 'GET', 'maxmemory-policy')) as unknown;
+    const reply: unknown = await redis.call('CONFIG', 'GET', 'maxmemory-policy');
     if (Array.isArray(reply) && typeof reply[1] === 'string') return reply[1];
   } catch {
     // CONFIG disabled or not permitted: INFO usually is.
