@@ -8,6 +8,8 @@ const projects = ['packages', 'apps']
       ? fs.readdirSync(path.join(__dirname, group)).map((name) => path.join(__dirname, group, name))
       : [],
   )
+  // infra/ holds the tests of the deployment artefacts (Prometheus rules, dashboards).
+  .concat([path.join(__dirname, 'infra')])
   .filter((dir) => fs.existsSync(path.join(dir, 'jest.config.js')));
 
 module.exports = {
