@@ -205,3 +205,25 @@ export {
   assertQueueSafeRedis,
   redisEvictionPolicy,
 } from './redis/redis-eviction-policy';
+
+// Owner notifications as signed Standard Webhooks (spec 004 FR-9), and the connect-time SSRF
+// lookup the webhook notifier shares with the worker invoker.
+export { createGuardedLookup, ForbiddenAddressError } from './http/guarded-lookup';
+export {
+  MIN_WEBHOOK_SECRET_BYTES,
+  signWebhook,
+  verifyWebhook,
+  WEBHOOK_NOTIFIER_DEFAULTS,
+  WEBHOOK_USER_AGENT,
+  WebhookErrorCodes,
+  WebhookNotifier,
+  webhookPayload,
+  type WebhookDestination,
+  type WebhookDestinations,
+  type WebhookHeaders,
+  type WebhookNotifierOptions,
+  type WebhookSecret,
+  type WebhookSignatureInput,
+  type WebhookVerification,
+  type WebhookVerifyOptions,
+} from './http/webhook-notifier';

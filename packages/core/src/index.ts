@@ -539,3 +539,11 @@ export {
   type CanaryStatus,
   type SkippedCanaryPolicy,
 } from './controller/canary/canary-book';
+
+// Owner notifications (spec 004 FR-9): the port; adapters deliver signed webhooks.
+export {
+  Notifier,
+  type NotificationOutcome,
+  type OwnerNotification,
+  type OwnerNotificationType,
+} from './notifications/notifier.port';

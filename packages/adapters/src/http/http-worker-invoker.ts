@@ -1,6 +1,5 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
-import type { LookupAddress, LookupOptions } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import {
@@ -11,11 +10,10 @@ import {
 } from '@slo-engine/core';
 import {
   DEFAULT_WORKER_URL_POLICY,
-  checkResolvedAddresses,
   checkWorkerUrlSyntax,
-  parseIpAddress,
   type WorkerUrlPolicy,
 } from '@slo-engine/registry';
+import { createGuardedLookup, ForbiddenAddressError } from './guarded-lookup';
 import { systemHostLookup, type HostLookup } from './host-lookup';
 
 export const HTTP_WORKER_INVOKER_DEFAULTS = {
@@ -68,11 +66,6 @@ const RESERVED_HEADERS: ReadonlySet<string> = new Set([
   'expect',
 ]);
 
-/** Raised by the connect-time lookup, so the request's error handler can tell it apart. */
-class ForbiddenAddressError extends Error {
-  readonly code = 'ERR_WORKER_ADDRESS_FORBIDDEN';
-}
-
 /** `POST {workerUrl}/invoke`, with or without a path and a trailing slash on the worker URL. */
 export function invokePath(workerPathname: string): string {
   return workerPathname.endsWith('/') ? `${workerPathname}invoke` : `${workerPathname}/invoke`;
@@ -89,7 +82,8 @@ export function invokePath(workerPathname: string): string {
  */
 export class HttpWorkerInvoker extends WorkerInvoker {
   private readonly policy: WorkerUrlPolicy;
-  private readonly lookup: HostLookup;
+  /** `net.connect`'s lookup hook: the connect-time SSRF check (see `createGuardedLookup`). */
+  private readonly guardedLookup: LookupFunction;
   private readonly maxResponseBytes: number;
   private readonly now: () => number;
   private readonly httpAgent: http.Agent;
@@ -98,7 +92,7 @@ export class HttpWorkerInvoker extends WorkerInvoker {
   constructor(options: HttpWorkerInvokerOptions = {}) {
     super();
     this.policy = options.policy ?? DEFAULT_WORKER_URL_POLICY;
-    this.lookup = options.lookup ?? systemHostLookup;
+    this.guardedLookup = createGuardedLookup(options.lookup ?? systemHostLookup, this.policy);
     this.maxResponseBytes =
       options.maxResponseBytes ?? HTTP_WORKER_INVOKER_DEFAULTS.maxResponseBytes;
     this.now = options.now ?? (() => performance.now());
@@ -246,46 +240,4 @@ export class HttpWorkerInvoker extends WorkerInvoker {
       request.end(body);
     });
   }
-
-  /**
-   * `net.connect`'s lookup hook: resolves with the injected resolver and refuses the connection
-   * when ANY address is forbidden, before a socket exists. Answers both shapes Node asks for:
-   * `all: true` (happy eyeballs, the default since Node 20) and a single address.
-   */
-  private readonly guardedLookup: LookupFunction = (hostname, options: LookupOptions, callback) => {
-    this.lookup(hostname).then(
-      (addresses) => {
-        const verdict = checkResolvedAddresses(addresses, this.policy);
-        if (!verdict.ok) {
-          const error =
-            verdict.reason === 'forbidden_address'
-              ? new ForbiddenAddressError(`connect-time check of ${hostname}: ${verdict.detail}`)
-              : Object.assign(new Error(`${hostname}: ${verdict.detail}`), { code: 'ENOTFOUND' });
-          return callback(error, '');
-        }
-        const wanted = familyNumber(options.family);
-        const entries: LookupAddress[] = verdict.addresses
-          .map((address) => ({ address, family: parseIpAddress(address)?.family ?? 0 }))
-          .filter((entry) => wanted === 0 || entry.family === wanted);
-        const first = entries[0];
-        if (first === undefined)
-          return callback(
-            Object.assign(new Error(`${hostname} has no IPv${wanted} address`), {
-              code: 'ENOTFOUND',
-            }),
-            '',
-          );
-        if (options.all) callback(null, entries);
-        else callback(null, first.address, first.family);
-      },
-      (error: NodeJS.ErrnoException) => callback(error, ''),
-    );
-  };
-}
-
-/** `LookupOptions.family` also takes the legacy names `'IPv4'` / `'IPv6'`; 0 means either. */
-function familyNumber(family: LookupOptions['family']): 0 | 4 | 6 {
-  if (family === 4 || family === 'IPv4') return 4;
-  if (family === 6 || family === 'IPv6') return 6;
-  return 0;
 }
