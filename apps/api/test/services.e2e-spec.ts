@@ -149,6 +149,12 @@ describe('services and dependency subgraphs (e2e)', () => {
       expect(seen).toEqual(ALL_IDS);
     });
 
+    it('exports the graph size for the shrinking-graph alert (spec 004 §11.2)', async () => {
+      const metrics = await api.request({ method: 'GET', url: '/metrics' });
+      expect(metrics.body).toContain(`slo_engine_dependency_graph_nodes ${ALL_IDS.length}\n`);
+      expect(metrics.body).toMatch(/^slo_engine_dependency_graph_edges [1-9]\d*$/m);
+    });
+
     it('answers a full page with next_cursor null when everything fits', async () => {
       const page = await list();
       expect(page.next_cursor).toBeNull();

@@ -14,6 +14,7 @@ import {
   UpdateCycleAlertUseCase,
 } from '@slo-engine/core';
 import { CyclesController, IngestionController, ServicesController } from './graph.controllers';
+import { GraphMetrics } from './graph-metrics';
 import { SubgraphJsonWriter } from './subgraph-json';
 
 /** FR-1: ingestion, subgraph queries, services and cycle alerts. Use cases are plain classes. */
@@ -22,6 +23,7 @@ import { SubgraphJsonWriter } from './subgraph-json';
   providers: [
     // One per process: its cache of serialised services and edges follows the graph version.
     SubgraphJsonWriter,
+    GraphMetrics,
     {
       provide: SubmitIngestionUseCase,
       useFactory: (i: IngestionRepository, q: IngestionQueue, c: Clock) =>
