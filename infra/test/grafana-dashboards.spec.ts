@@ -4,13 +4,20 @@
  * they read, with the labels the code exports. A query Prometheus cannot parse, or one that finds
  * no series (a wrong metric or label name), fails naming the dashboard, the panel and the query.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 import { prometheusRulesFor } from '@slo-engine/slo-schema';
 import { startPrometheus, type StartedPrometheus } from '@slo-engine/testing';
 import { parse as parseYaml } from 'yaml';
+
+import {
+  exportedByCode,
+  metricsRegisteredIn,
+  type MetricType,
+  WORKERS_METRICS_TO_COME,
+} from './metrics-catalogue';
 
 const ROOT = join(__dirname, '..', '..');
 const GRAFANA = join(ROOT, 'infra', 'grafana');
@@ -177,8 +184,6 @@ function metricNamesIn(expr: string): string[] {
   return [...names].sort();
 }
 
-type MetricType = 'counter' | 'gauge' | 'histogram';
-
 interface CataloguedMetric {
   readonly type: MetricType | 'unknown';
   /** Labels the metric carries (besides job and instance); undefined when not known. */
@@ -187,81 +192,6 @@ interface CataloguedMetric {
 }
 
 type Catalogue = ReadonlyMap<string, CataloguedMetric>;
-
-/**
- * The workers app (issue 7) does not exist yet: these are the names and labels it must export,
- * the ones the dashboards and infra/prometheus/rules use. Remove an entry once the workers
- * register it in code (the catalogue then finds it there).
- * - `job_name`, not `job`: Prometheus attaches the scrape job as `job` and would rename an
- *   exported `job` label to `exported_job`.
- * - slo_engine_job_duration_seconds times every attempt, failed ones included, so failures /
- *   duration count is a failure ratio.
- * - slo_engine_drift_detections_total has spec 004 §11.2's labels.
- */
-const WORKERS_TO_COME: ReadonlyArray<{ name: string; type: MetricType; labels: string[] }> = [
-  { name: 'slo_engine_batch_aggregation_duration_seconds', type: 'histogram', labels: [] },
-  {
-    name: 'slo_engine_drift_detections_total',
-    type: 'counter',
-    labels: ['service_id', 'detector'],
-  },
-  { name: 'slo_engine_queue_jobs', type: 'gauge', labels: ['queue', 'state'] },
-  { name: 'slo_engine_job_duration_seconds', type: 'histogram', labels: ['job_name'] },
-  { name: 'slo_engine_job_failures_total', type: 'counter', labels: ['job_name'] },
-];
-
-function sourceFiles(dir: string): string[] {
-  const files: string[] = [];
-  for (const entry of readdirSync(dir)) {
-    if (entry === 'node_modules' || entry === 'dist') continue;
-    const path = join(dir, entry);
-    if (statSync(path).isDirectory()) files.push(...sourceFiles(path));
-    else if (/\.ts$/.test(entry) && !/\.(spec|int-spec|e2e-spec)\.ts$/.test(entry)) {
-      files.push(path);
-    }
-  }
-  return files;
-}
-
-/** The object literal starting at `open` (a `{`), by brace counting. */
-function objectLiteralAt(text: string, open: number): string {
-  let depth = 0;
-  for (let i = open; i < text.length; i++) {
-    if (text[i] === '{') depth++;
-    else if (text[i] === '}' && --depth === 0) return text.slice(open, i + 1);
-  }
-  return text.slice(open);
-}
-
-/** Metrics registered in the sources: `<registry>.counter|gauge|histogram({ name: '…', labelNames: […] })`. */
-function metricsRegisteredInCode(): Map<string, CataloguedMetric> {
-  const found = new Map<string, CataloguedMetric>();
-  const roots = ['apps', 'packages'].flatMap((group) =>
-    readdirSync(join(ROOT, group), { withFileTypes: true })
-      .filter((entry) => entry.isDirectory())
-      .map((entry) => join(ROOT, group, entry.name, 'src'))
-      .filter((dir) => existsSync(dir)),
-  );
-  for (const file of roots.flatMap(sourceFiles)) {
-    // Comments may show registrations as examples; only code counts.
-    const code = readFileSync(file, 'utf8')
-      .replace(/\/\*[\s\S]*?\*\//g, '')
-      .replace(/^\s*\/\/.*$/gm, '');
-    for (const call of code.matchAll(/\.(counter|gauge|histogram)(?:<[^>(]*>)?\(\s*\{/g)) {
-      const literal = objectLiteralAt(code, (call.index ?? 0) + call[0].length - 1);
-      const name = /\bname:\s*'([^']+)'/.exec(literal)?.[1];
-      if (name === undefined) continue;
-      const labelList = /\blabelNames:\s*\[([^\]]*)\]/.exec(literal)?.[1] ?? '';
-      const labels = new Set([...labelList.matchAll(/'([^']+)'/g)].map((m) => m[1]));
-      found.set(name, {
-        type: call[1] as MetricType,
-        labels,
-        source: file.slice(ROOT.length + 1),
-      });
-    }
-  }
-  return found;
-}
 
 /** prom-client's default process and Node.js metrics (collectDefaultMetrics in the platform). */
 function promClientDefaultMetrics(): Map<string, CataloguedMetric> {
@@ -319,16 +249,10 @@ function buildCatalogue(): Catalogue {
   const catalogue = new Map<string, CataloguedMetric>([
     ...promClientDefaultMetrics(),
     ...sloRecordingRules(),
-    ...metricsRegisteredInCode(),
+    ...exportedByCode(),
   ]);
-  for (const metric of WORKERS_TO_COME) {
-    if (!catalogue.has(metric.name)) {
-      catalogue.set(metric.name, {
-        type: metric.type,
-        labels: new Set(metric.labels),
-        source: 'workers to come (issue 7)',
-      });
-    }
+  for (const [name, metric] of WORKERS_METRICS_TO_COME) {
+    if (!catalogue.has(name)) catalogue.set(name, metric);
   }
   return catalogue;
 }
@@ -354,7 +278,8 @@ type Labels = Readonly<Record<string, string>>;
 
 interface FixtureFamily {
   readonly name: string;
-  readonly type: MetricType;
+  /** No summary: the engine exports none, so openMetrics() does not write them. */
+  readonly type: Exclude<MetricType, 'summary'>;
   readonly series: readonly Labels[];
   /** Gauges: the value. Counters and histograms: events per minute. */
   readonly value?: number;
@@ -506,7 +431,7 @@ const FIXTURE: readonly FixtureFamily[] = [
     type: 'counter',
     series: cross([CONTROLLER], values('operation', 'save')),
   },
-  // Workers (names of WORKERS_TO_COME).
+  // Workers (names of WORKERS_METRICS_TO_COME).
   {
     name: 'slo_engine_queue_jobs',
     type: 'gauge',
@@ -829,8 +754,13 @@ describe('metric catalogue', () => {
     expect(catalogue.get('slo:period_error_budget_remaining:ratio')).toBeDefined();
     expect(catalogued(catalogue, 'controller_slo_latency_seconds_bucket')).toBeDefined();
     expect(catalogued(catalogue, 'controller_slo_requests_total_bucket')).toBeUndefined();
-    // Only in a doc comment, not registered by any app: must not count as exported.
-    expect(catalogue.has('slo_engine_dependency_graph_nodes')).toBe(false);
+    // A registration shown in a comment (a doc example) is not one.
+    const sample = [
+      "/** e.g. metrics.gauge({ name: 'in_a_doc_comment', help: 'h' }) */",
+      "// metrics.counter({ name: 'in_a_line_comment', help: 'h' });",
+      "metrics.gauge({ name: 'in_code', help: 'h' });",
+    ].join('\n');
+    expect([...metricsRegisteredIn('sample.ts', sample).keys()]).toEqual(['in_code']);
   });
 
   it('the fixture only holds catalogued metrics, with labels the code exports', () => {

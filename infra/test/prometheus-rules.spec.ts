@@ -9,10 +9,11 @@ import { dirname, join, relative, resolve } from 'node:path';
 
 import { prometheusBinaries } from '@slo-engine/testing';
 import fc from 'fast-check';
-import ts from 'typescript';
 import { parse as parseYaml } from 'yaml';
 
 import { controllerConfigSchema } from '../../apps/controller/src/config';
+
+import { exportedByCode, WORKERS_METRICS_TO_COME } from './metrics-catalogue';
 
 const ROOT = join(__dirname, '..', '..');
 const PROMETHEUS_DIR = join(ROOT, 'infra', 'prometheus');
@@ -23,42 +24,6 @@ const TESTS_DIR = join(PROMETHEUS_DIR, 'tests');
 const SEVERITIES = new Set(['page', 'ticket', 'warning']);
 /** Alerts link to a heading of the operations guide named after them. */
 const RUNBOOK = 'docs/guides/operations.md';
-
-type MetricType = 'counter' | 'gauge' | 'histogram' | 'summary';
-
-interface ExportedMetric {
-  readonly type: MetricType;
-  readonly labels: ReadonlySet<string>;
-  /** Where it is defined, for failure messages. */
-  readonly source: string;
-}
-
-/**
- * The workers app (issue 7) does not exist yet. These are the names, types and labels the rules
- * (and the Grafana dashboards, which list the same ones) expect it to export:
- * - `job_name`, not `job`: Prometheus attaches the scrape job as `job` and would rename an
- *   exported `job` label to `exported_job`.
- * - slo_engine_job_duration_seconds times every attempt, failed ones included, and
- *   slo_engine_job_failures_total counts every failed attempt, retried ones included; both are
- *   initialised at 0 for every job name at start-up (increase() cannot see a counter's first
- *   increment when the series is born at 1).
- * - slo_engine_batch_aggregation_duration_seconds needs buckets around 1800 s (the alert line).
- * Remove an entry once apps/workers registers the metric: a test below fails while both exist.
- */
-const WORKERS_METRICS_TO_COME: ReadonlyMap<string, ExportedMetric> = new Map(
-  (
-    [
-      ['slo_engine_batch_aggregation_duration_seconds', 'histogram', []],
-      ['slo_engine_drift_detections_total', 'counter', ['service_id', 'detector']],
-      ['slo_engine_queue_jobs', 'gauge', ['queue', 'state']],
-      ['slo_engine_job_duration_seconds', 'histogram', ['job_name']],
-      ['slo_engine_job_failures_total', 'counter', ['job_name']],
-    ] as const
-  ).map(([name, type, labels]) => [
-    name,
-    { type, labels: new Set<string>(labels), source: 'workers metrics to come (issue 7)' },
-  ]),
-);
 
 /** Labels Prometheus attaches to every scraped series. */
 const TARGET_LABELS = new Set(['job', 'instance']);
@@ -196,81 +161,6 @@ function run(command: string, args: readonly string[]): Promise<ProcessResult> {
     child.on('error', reject);
     child.on('close', (code) => resolvePromise({ code, output }));
   });
-}
-
-// ---------------------------------------------------------------------------------------------
-// Metrics the code exports
-// ---------------------------------------------------------------------------------------------
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : sourceFiles(path);
-    return /\.ts$/.test(entry.name) && !/\.(spec|int-spec|e2e-spec)\.ts$/.test(entry.name)
-      ? [path]
-      : [];
-  });
-}
-
-const METRIC_FACTORY = /^(counter|gauge|histogram|summary)$/i;
-
-/**
- * Metrics registered in apps/ and packages/ sources: `<registry>.counter({ name: '…', labelNames:
- * […] })` or `new Counter({ … })` with literal names. Parsed, not grepped, so a registration shown
- * in a comment (the platform's doc example of slo_engine_dependency_graph_nodes) does not count.
- */
-function metricsExportedByCode(): Map<string, ExportedMetric> {
-  const found = new Map<string, ExportedMetric>();
-  const roots = ['apps', 'packages'].flatMap((group) =>
-    readdirSync(join(ROOT, group), { withFileTypes: true })
-      .filter((entry) => entry.isDirectory())
-      .map((entry) => join(ROOT, group, entry.name, 'src'))
-      .filter((dir) => existsSync(dir)),
-  );
-  for (const file of roots.flatMap(sourceFiles)) {
-    const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022);
-    const visit = (node: ts.Node): void => {
-      const factory =
-        ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)
-          ? node.expression.name.text
-          : ts.isNewExpression(node) && ts.isIdentifier(node.expression)
-            ? node.expression.text
-            : undefined;
-      const config = (ts.isCallExpression(node) || ts.isNewExpression(node)) && node.arguments?.[0];
-      if (factory !== undefined && METRIC_FACTORY.test(factory) && config) {
-        if (ts.isObjectLiteralExpression(config)) {
-          const property = (key: string): ts.Expression | undefined =>
-            config.properties.find(
-              (p): p is ts.PropertyAssignment =>
-                ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && p.name.text === key,
-            )?.initializer;
-          const name = property('name');
-          const labelNames = property('labelNames');
-          if (name !== undefined && ts.isStringLiteralLike(name)) {
-            const labels =
-              labelNames !== undefined && ts.isArrayLiteralExpression(labelNames)
-                ? labelNames.elements.filter(ts.isStringLiteralLike).map((e) => e.text)
-                : [];
-            found.set(name.text, {
-              type: factory.toLowerCase() as MetricType,
-              labels: new Set(labels),
-              source: relative(ROOT, file),
-            });
-          }
-        }
-      }
-      ts.forEachChild(node, visit);
-    };
-    visit(source);
-  }
-  return found;
-}
-
-let exportedCache: Map<string, ExportedMetric> | undefined;
-/** Parsing every source file takes a second or two: once per run. */
-function exportedByCode(): Map<string, ExportedMetric> {
-  exportedCache ??= metricsExportedByCode();
-  return exportedCache;
 }
 
 // ---------------------------------------------------------------------------------------------
