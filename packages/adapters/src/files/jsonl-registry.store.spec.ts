@@ -11,6 +11,7 @@ import {
   sortedSnapshot,
 } from '@slo-engine/core';
 import fc from 'fast-check';
+import { issueOperation, registryStoreOperation } from '../__fixtures__/registry-store-operations';
 import {
   JSONL_REGISTRY_FORMAT_VERSION,
   JsonlRegistryStore,
@@ -276,58 +277,18 @@ describe('JsonlRegistryStore', () => {
   });
 });
 
-type Operation =
-  | { readonly kind: 'save'; readonly id: string; readonly at: number }
-  | { readonly kind: 'beat'; readonly beats: ReadonlyArray<readonly [string, number]> }
-  | { readonly kind: 'remove'; readonly ids: readonly string[] }
-  | { readonly kind: 'canary'; readonly capability: string; readonly at: number }
-  | { readonly kind: 'uncanary'; readonly capability: string };
-
-const workerId = fc.constantFrom('w1', 'w2', 'w3');
-const capability = fc.constantFrom('greet:hello', 'echo:plain');
-const at = fc.integer({ min: 0, max: 10_000_000 });
-const operation: fc.Arbitrary<Operation> = fc.oneof(
-  fc.record({ kind: fc.constant('save' as const), id: workerId, at }),
-  fc.record({
-    kind: fc.constant('beat' as const),
-    beats: fc.array(fc.tuple(workerId, at), { maxLength: 4 }),
-  }),
-  fc.record({ kind: fc.constant('remove' as const), ids: fc.array(workerId, { maxLength: 3 }) }),
-  fc.record({ kind: fc.constant('canary' as const), capability, at }),
-  fc.record({ kind: fc.constant('uncanary' as const), capability }),
-);
-
-function issue(store: RegistryStore, op: Operation): Promise<void> {
-  switch (op.kind) {
-    case 'save':
-      return store.saveWorker(
-        contractWorker(op.id, { registeredAt: op.at, lastHeartbeatAt: op.at }),
-      );
-    case 'beat':
-      return store.recordHeartbeats(
-        op.beats.map(([id, time]) => ({ workerId: id, lastHeartbeatAt: time })),
-      );
-    case 'remove':
-      return store.removeWorkers(op.ids);
-    case 'canary':
-      return store.saveCanary(contractCanary(op.capability, { updatedAt: op.at }));
-    case 'uncanary':
-      return store.removeCanary(op.capability);
-  }
-}
-
 describe('JsonlRegistryStore (properties)', () => {
   it('replays, whatever the operations and however often it compacted, to the state the in-memory store reaches', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(operation, { maxLength: 30 }),
+        fc.array(registryStoreOperation, { maxLength: 30 }),
         fc.nat({ max: 4 }),
         async (operations, minDeadRecords) => {
           const path = freshPath();
           const store = await JsonlRegistryStore.open(path, { minDeadRecords });
           const reference = new InMemoryRegistryStore();
-          await Promise.all(operations.map((op) => issue(store, op)));
-          for (const op of operations) await issue(reference, op);
+          await Promise.all(operations.map((op) => issueOperation(store, op)));
+          for (const op of operations) await issueOperation(reference, op);
           const expected = sortedSnapshot(await reference.load());
 
           expect(sortedSnapshot(await store.load())).toEqual(expected);
@@ -344,7 +305,7 @@ describe('JsonlRegistryStore (properties)', () => {
   it('recovers, from a log cut at any byte by a crash, the state after some prefix of the operations', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(operation, { minLength: 1, maxLength: 15 }),
+        fc.array(registryStoreOperation, { minLength: 1, maxLength: 15 }),
         fc.double({ min: 0, max: 1, noNaN: true }),
         async (operations, cutAt) => {
           const path = freshPath();
@@ -356,8 +317,8 @@ describe('JsonlRegistryStore (properties)', () => {
           const ends: number[] = [0];
           const states: ControllerSnapshot[] = [sortedSnapshot(await reference.load())];
           for (const op of operations) {
-            await issue(store, op);
-            await issue(reference, op);
+            await issueOperation(store, op);
+            await issueOperation(reference, op);
             ends.push((await stat(path)).size);
             states.push(sortedSnapshot(await reference.load()));
           }

@@ -4,10 +4,10 @@ import {
   contractWorker,
   describeRegistryStoreContract,
   InMemoryRegistryStore,
-  type RegistryStore,
   sortedSnapshot,
 } from '@slo-engine/core';
 import fc from 'fast-check';
+import { issueOperation, registryStoreOperation } from '../__fixtures__/registry-store-operations';
 import { createMigratedDatabase, type MigratedDatabase } from './__fixtures__/migrated-database';
 import { PostgresRegistryStore } from './registry.store';
 
@@ -26,46 +26,6 @@ describeRegistryStoreContract('PostgreSQL', async () => {
   await emptyTables();
   return { open: () => Promise.resolve(new PostgresRegistryStore(db.dataSource)) };
 });
-
-type Operation =
-  | { readonly kind: 'save'; readonly id: string; readonly at: number }
-  | { readonly kind: 'beat'; readonly beats: ReadonlyArray<readonly [string, number]> }
-  | { readonly kind: 'remove'; readonly ids: readonly string[] }
-  | { readonly kind: 'canary'; readonly capability: string; readonly at: number }
-  | { readonly kind: 'uncanary'; readonly capability: string };
-
-const workerId = fc.constantFrom('w1', 'w2', 'w3');
-const capability = fc.constantFrom('greet:hello', 'echo:plain');
-const at = fc.integer({ min: 0, max: 10_000_000 });
-const operation: fc.Arbitrary<Operation> = fc.oneof(
-  fc.record({ kind: fc.constant('save' as const), id: workerId, at }),
-  fc.record({
-    kind: fc.constant('beat' as const),
-    beats: fc.array(fc.tuple(workerId, at), { maxLength: 4 }),
-  }),
-  fc.record({ kind: fc.constant('remove' as const), ids: fc.array(workerId, { maxLength: 3 }) }),
-  fc.record({ kind: fc.constant('canary' as const), capability, at }),
-  fc.record({ kind: fc.constant('uncanary' as const), capability }),
-);
-
-function issue(store: RegistryStore, op: Operation): Promise<void> {
-  switch (op.kind) {
-    case 'save':
-      return store.saveWorker(
-        contractWorker(op.id, { registeredAt: op.at, lastHeartbeatAt: op.at }),
-      );
-    case 'beat':
-      return store.recordHeartbeats(
-        op.beats.map(([id, time]) => ({ workerId: id, lastHeartbeatAt: time })),
-      );
-    case 'remove':
-      return store.removeWorkers(op.ids);
-    case 'canary':
-      return store.saveCanary(contractCanary(op.capability, { updatedAt: op.at }));
-    case 'uncanary':
-      return store.removeCanary(op.capability);
-  }
-}
 
 describe('PostgresRegistryStore (storage)', () => {
   let store: PostgresRegistryStore;
@@ -107,12 +67,12 @@ describe('PostgresRegistryStore (storage)', () => {
 
   it('ends, after any sequence of operations issued without awaiting, where the in-memory store ends', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(operation, { maxLength: 25 }), async (operations) => {
+      fc.asyncProperty(fc.array(registryStoreOperation, { maxLength: 25 }), async (operations) => {
         await emptyTables();
         const postgres = new PostgresRegistryStore(db.dataSource);
         const reference = new InMemoryRegistryStore();
-        await Promise.all(operations.map((op) => issue(postgres, op)));
-        for (const op of operations) await issue(reference, op);
+        await Promise.all(operations.map((op) => issueOperation(postgres, op)));
+        for (const op of operations) await issueOperation(reference, op);
 
         expect(sortedSnapshot(await postgres.load())).toEqual(
           sortedSnapshot(await reference.load()),
