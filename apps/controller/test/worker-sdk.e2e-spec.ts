@@ -140,6 +140,9 @@ describe('worker SDK against the real controller', () => {
 
     await until(async () => (await healthyIds(controller)).length === WORKERS);
     const recoveredInMs = Date.now() - restartedAt;
+    // The controller counts a worker healthy as soon as it handled the registration; the agent
+    // reports it when the answer reaches it, a moment later.
+    await until(() => workers.every((w, i) => w.reregistrations.length > before[i]));
     process.stdout.write(
       `all ${WORKERS} workers re-registered ${recoveredInMs} ms after the restart (heartbeat interval ${HEARTBEAT_MS} ms)\n`,
     );
